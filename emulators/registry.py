@@ -1,0 +1,28 @@
+"""The emulated services by name, for `python -m emulators` and for the demo mode of `scripts/dev.py up`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from emulators import echo
+from emulators.base import EmulatorApp
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    build: Callable[[argparse.Namespace], EmulatorApp]
+    help: str
+    # Demo mode: when none of `configured_by` is set, `dev.py up` starts this emulator and points Harmony at it
+    # through `demo_env` (variable -> value, `{url}` replaced by the emulator's base URL).
+    demo: bool = False
+    configured_by: tuple[str, ...] = ()
+    demo_env: dict[str, str] = field(default_factory=dict)
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+SERVICES: dict[str, Service] = {
+    "echo": Service("echo", echo.build, "an example service that proves the emulator base"),
+}

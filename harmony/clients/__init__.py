@@ -1,0 +1,1 @@
+"""All outbound HTTP of Harmony: one module per outside service on one session factory (`http.py`)."""

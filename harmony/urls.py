@@ -1,0 +1,36 @@
+"""URL configuration: one DRF router under /api/v1/, the admin, and the dashboard pages."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from harmony import system_api, views
+from library.api import ApiKeyViewSet
+
+# Routes answer with or without the trailing slash, so a missing "/" is never a redirect or a 404.
+router = DefaultRouter()
+router.trailing_slash = "/?"  # DRF's constructor only takes on/off; the pattern is what matters
+router.register("api-keys", ApiKeyViewSet, basename="api-key")
+
+urlpatterns = [
+    re_path(r"^api/v1/health/?$", system_api.health_view, name="api-health"),
+    re_path(r"^api/v1/ready/?$", system_api.ready_view, name="api-ready"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/v1/system/status/?$", system_api.SystemStatusView.as_view(), name="api-system-status"),
+    path("api/v1/", include(router.urls)),
+    re_path(r"^api/", system_api.ApiNotFoundView.as_view(), name="api-not-found"),
+    path("admin/", admin.site.urls),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("status/", views.status_fragment, name="status-fragment"),
+    path("settings/", views.settings_page, name="settings"),
+    *views.not_built_pages(),
+]
+
+handler400 = "harmony.views.bad_request"
+handler403 = "harmony.views.permission_denied"
+handler404 = "harmony.views.page_not_found"
+handler500 = "harmony.views.server_error"

@@ -1,0 +1,1 @@
+"""Getting wanted tracks in: playlist exports, links, Spotify PRO and backfill."""

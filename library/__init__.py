@@ -1,0 +1,1 @@
+"""What Harmony owns: tracks, downloads and their state machine, and the hub's API keys."""

@@ -1,0 +1,1 @@
+"""Choosing a Soulseek file: pure scoring plus search and candidate persistence."""

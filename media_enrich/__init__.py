@@ -1,0 +1,1 @@
+"""A finished download becomes a verified, tagged, organised library file."""

@@ -1,0 +1,1 @@
+"""library migrations plus one that is never applied, for the readiness test."""

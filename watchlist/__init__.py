@@ -1,0 +1,1 @@
+"""Watching artists for new releases."""
