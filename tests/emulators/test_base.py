@@ -80,3 +80,28 @@ def test_process_mode_serves_until_terminated():
 
     assert line.startswith("emulator echo listening on http://127.0.0.1:")
     assert response.json() == {"method": "POST", "json": {"a": 1}}
+
+
+def test_demo_runner_prints_the_environment_for_the_emulators_it_started(monkeypatch):
+    from emulators import __main__ as cli
+    from emulators.registry import SERVICES, Service
+
+    monkeypatch.setitem(
+        SERVICES,
+        "echo-demo",
+        Service(
+            "echo-demo",
+            lambda args: EchoEmulator(),
+            "demo echo",
+            demo=True,
+            configured_by=("ECHO_URL",),
+            demo_env={"ECHO_URL": "{url}"},
+        ),
+    )
+    monkeypatch.setenv("ECHO_URL", "http://configured.example")
+    lines: list[str] = []
+    monkeypatch.setattr("builtins.print", lambda text, **_: lines.append(text))
+
+    cli.run_demo()
+
+    assert lines == ["{}"], "a configured service gets no emulator"
