@@ -36,7 +36,7 @@ def say(message: str) -> None:
 
 def ensure_venv(requirements: str) -> None:
     """Create the virtualenv once and install `requirements` whenever the file (or what it includes) changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs on whatever python3 the user has
         sys.exit(f"harmony: Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         say(f"creating the virtualenv in {VENV}")
