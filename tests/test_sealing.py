@@ -13,6 +13,7 @@ from tests.helpers import REPO_ROOT
 PRODUCTION_PACKAGES = ["harmony", "library", "ingest", "matching", "watchlist", "media_enrich"]
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")
 def test_connections_beyond_loopback_fail_loudly():
     # A name under the reserved .invalid domain: the guard refuses it before any lookup or packet.
     with socket.socket() as sock, pytest.raises(SocketConnectBlockedError):

@@ -18,7 +18,7 @@ def test_home_shows_every_dependency_and_the_navigation(logged_in, settings):
 
     html = response.content.decode()
     assert response.status_code == 200
-    for name in ("Database", "Redis" if settings.REDIS_URL else "Broker", "Worker", "Slskd", "Spotify"):
+    for name in ("Database", "Redis" if settings.REDIS_URL else "Broker", "Worker", "slskd", "Spotify"):
         assert f"<h2>{name}</h2>" in html
     for label in ("Downloads", "Imports", "Watchlist", "Library", "Settings"):
         assert f">{label}</a>" in html
