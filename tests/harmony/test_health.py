@@ -95,14 +95,14 @@ def test_ready_never_shows_the_redis_password(api_client, settings):
 
 
 def test_ready_is_503_naming_migrations_when_one_is_not_applied(api_client, settings):
-    settings.MIGRATION_MODULES = {"library": "tests.harmony.pending_migrations"}
+    settings.MIGRATION_MODULES = {"watchlist": "tests.harmony.pending_migrations"}
 
     response = api_client.get("/api/v1/ready")
 
     assert response.status_code == 503
     error = response.json()["error"]
     assert error["meta"]["failed"] == ["migrations"]
-    assert "library.0002_pending" in error["message"]
+    assert "watchlist.0001_pending" in error["message"]
 
 
 def test_ready_is_503_naming_slskd_when_it_is_configured_and_down(api_client, settings):

@@ -1,1 +1,1 @@
-"""library migrations plus one that is never applied, for the readiness test."""
+"""A migration for the watchlist app (which has none) that is never applied, for the readiness test."""

@@ -1,4 +1,4 @@
-"""Writes and side effects of the library app."""
+"""API keys: created, checked and revoked here only."""
 
 from __future__ import annotations
 

@@ -1,3 +1,0 @@
-import importlib
-
-Migration = importlib.import_module("library.migrations.0001_initial").Migration
