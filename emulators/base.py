@@ -107,7 +107,10 @@ def serve_in_thread(app: EmulatorApp, *, host: str = "127.0.0.1", port: int = 0)
     """Start `app` on `host:port` (0 = a free port) in a daemon thread and return once it accepts connections."""
     _require_loopback(host)
     server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name=f"emulator-{app.name}", daemon=True)
+    # A short poll interval: stopping waits for the next poll, and tests start and stop many servers.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"emulator-{app.name}", daemon=True
+    )
     thread.start()
     return RunningEmulator(app=app, server=server, thread=thread)
 

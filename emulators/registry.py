@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from emulators import echo
+from emulators import echo, slskd
 from emulators.base import EmulatorApp
 
 
@@ -25,4 +25,13 @@ class Service:
 
 SERVICES: dict[str, Service] = {
     "echo": Service("echo", echo.build, "an example service that proves the emulator base"),
+    "slskd": Service(
+        "slskd",
+        slskd.build,
+        "slskd REST API 0.22–0.26 with a Soulseek catalogue",
+        demo=True,
+        configured_by=("SLSKD_URL",),
+        demo_env={"SLSKD_URL": "{url}", "SLSKD_API_KEY": slskd.DEFAULT_API_KEY},
+        add_arguments=slskd.add_arguments,
+    ),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -82,26 +84,39 @@ def test_process_mode_serves_until_terminated():
     assert response.json() == {"method": "POST", "json": {"a": 1}}
 
 
-def test_demo_runner_prints_the_environment_for_the_emulators_it_started(monkeypatch):
+def test_demo_runner_starts_nothing_for_a_configured_service(monkeypatch):
     from emulators import __main__ as cli
-    from emulators.registry import SERVICES, Service
+    from emulators.registry import Service
 
-    monkeypatch.setitem(
-        SERVICES,
-        "echo-demo",
-        Service(
-            "echo-demo",
-            lambda args: EchoEmulator(),
-            "demo echo",
-            demo=True,
-            configured_by=("ECHO_URL",),
-            demo_env={"ECHO_URL": "{url}"},
-        ),
-    )
+    demo = Service("echo-demo", lambda args: EchoEmulator(), "demo echo", demo=True, configured_by=("ECHO_URL",),
+                   demo_env={"ECHO_URL": "{url}"})  # fmt: skip
+    monkeypatch.setattr(cli, "SERVICES", {"echo-demo": demo})
     monkeypatch.setenv("ECHO_URL", "http://configured.example")
     lines: list[str] = []
     monkeypatch.setattr("builtins.print", lambda text, **_: lines.append(text))
 
     cli.run_demo()
 
-    assert lines == ["{}"], "a configured service gets no emulator"
+    assert lines == ["{}"]
+
+
+def test_demo_process_points_harmony_at_the_emulators_it_started(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SLSKD_URL"}
+    env["HARMONY_DOWNLOADS_DIR"] = str(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulators", "demo"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        demo_env = json.loads(process.stdout.readline())
+        version = requests.get(
+            f"{demo_env['SLSKD_URL']}/api/v0/application/version",
+            headers={"X-API-Key": demo_env["SLSKD_API_KEY"]}, timeout=5,
+        )  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(10)
+
+    assert set(demo_env) == {"SLSKD_URL", "SLSKD_API_KEY"}
+    assert version.status_code == 200
+    assert version.json().startswith("0.2")
