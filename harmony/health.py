@@ -95,6 +95,19 @@ def _slskd(timeout: float) -> str:
     return f"logged in ({state.state})"
 
 
+def _searching() -> str:
+    from matching.throttle import current_pause, slots_used
+
+    try:
+        pause = current_pause()
+        used = slots_used()
+    finally:
+        connections.close_all()
+    if pause is not None:
+        raise CheckFailed(f"searching paused until {pause.until:%Y-%m-%d %H:%M} UTC ({pause.reason}): {pause.detail}")
+    return f"{used} searches in the current window"
+
+
 def _spotify(timeout: float) -> str:
     session = ServiceSession(
         service="spotify",
@@ -129,6 +142,7 @@ def readiness_checks() -> dict[str, Callable[[], str]]:
         checks["broker"] = _filesystem_broker
     if settings.SLSKD_URL:
         checks["slskd"] = lambda: _slskd(timeout)
+        checks["searching"] = _searching
     if settings.SPOTIFY_CLIENT_ID:
         checks["spotify"] = lambda: _spotify(timeout)
     return checks
@@ -199,5 +213,5 @@ def dashboard_status() -> list[CheckResult]:
         )
     if "spotify" not in results:
         results["spotify"] = CheckResult("spotify", False, "not configured: FREE mode (imports only)", configured=False)
-    order = ["database", "migrations", "redis", "broker", "worker", "slskd", "spotify"]
+    order = ["database", "migrations", "redis", "broker", "worker", "slskd", "searching", "spotify"]
     return [results[name] for name in order if name in results]

@@ -209,6 +209,11 @@ SPECTACULAR_SETTINGS = {
 # Health checks: each dependency check gets this long before it counts as failed.
 HARMONY_READY_CHECK_TIMEOUT = env.float("HARMONY_READY_CHECK_TIMEOUT", 2.0)
 HARMONY_HEARTBEAT_INTERVAL = env.int("HARMONY_HEARTBEAT_INTERVAL", 30)
+# Acquisition: the Soulseek search budget (defaults for the runtime settings) and how often the pollers run.
+HARMONY_SEARCH_BUDGET = env.int("HARMONY_SEARCH_BUDGET", 34)
+HARMONY_SEARCH_WINDOW_S = env.int("HARMONY_SEARCH_WINDOW_S", 220)
+HARMONY_SEARCH_POLL_INTERVAL = env.float("HARMONY_SEARCH_POLL_INTERVAL", 2.0)
+HARMONY_DOWNLOAD_POLL_INTERVAL = env.float("HARMONY_DOWNLOAD_POLL_INTERVAL", 3.0)
 HARMONY_ADMIN_USERNAME = env.str("HARMONY_ADMIN_USERNAME", "admin")
 HARMONY_HTTP_USER_AGENT = env.str("HARMONY_HTTP_USER_AGENT", "Harmony/0.1 (self-hosted music hub)")
 
@@ -251,6 +256,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "harmony.heartbeat",
         "schedule": float(HARMONY_HEARTBEAT_INTERVAL),
         "options": {"expires": HARMONY_HEARTBEAT_INTERVAL * 0.9},
+    },
+    "matching-poll-searches": {
+        "task": "matching.poll_searches",
+        "schedule": HARMONY_SEARCH_POLL_INTERVAL,
+        "options": {"expires": HARMONY_SEARCH_POLL_INTERVAL * 0.9},
+    },
+    "library-poll-downloads": {
+        "task": "library.poll_downloads",
+        "schedule": HARMONY_DOWNLOAD_POLL_INTERVAL,
+        "options": {"expires": HARMONY_DOWNLOAD_POLL_INTERVAL * 0.9},
     },
 }
 

@@ -6,12 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from harmony import system_api, views
-from library.api import ApiKeyViewSet
+from library import views as library_views
+from library.api import ApiKeyViewSet, DeadLetterViewSet, DownloadViewSet, RuntimeSettingsView
+from matching import views as matching_views
+from matching.api import SlskdStatusView, SoulseekSearchViewSet
 
 # Routes answer with or without the trailing slash, so a missing "/" is never a redirect or a 404.
 router = DefaultRouter()
 router.trailing_slash = "/?"  # DRF's constructor only takes on/off; the pattern is what matters
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
+router.register("downloads", DownloadViewSet, basename="download")
+router.register("dlq", DeadLetterViewSet, basename="dead-letter")
+router.register("soulseek/searches", SoulseekSearchViewSet, basename="soulseek-search")
 
 urlpatterns = [
     re_path(r"^api/v1/health/?$", system_api.health_view, name="api-health"),
@@ -19,6 +25,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/v1/system/status/?$", system_api.SystemStatusView.as_view(), name="api-system-status"),
+    re_path(r"^api/v1/soulseek/status/?$", SlskdStatusView.as_view(), name="api-slskd-status"),
+    re_path(r"^api/v1/settings/?$", RuntimeSettingsView.as_view(), name="api-settings"),
     path("api/v1/", include(router.urls)),
     re_path(r"^api/", system_api.ApiNotFoundView.as_view(), name="api-not-found"),
     path("admin/", admin.site.urls),
@@ -27,6 +35,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status_fragment, name="status-fragment"),
     path("settings/", views.settings_page, name="settings"),
+    path("downloads/", library_views.downloads_page, name="downloads"),
+    path("downloads/rows/", library_views.download_rows, name="download-rows"),
+    path("downloads/<int:pk>/", library_views.download_detail, name="download-detail"),
+    path("downloads/<int:pk>/retry/", library_views.retry, name="download-retry"),
+    path("downloads/<int:pk>/remove/", library_views.remove, name="download-remove"),
+    path("downloads/search/", matching_views.search_page, name="soulseek-search"),
+    path("downloads/search/<int:pk>/", matching_views.search_result, name="soulseek-search-result"),
+    path("downloads/search/<int:pk>/pick/", matching_views.pick, name="soulseek-search-pick"),
     *views.not_built_pages(),
 ]
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from harmony import __version__, health
 from harmony.api import error_body
-from harmony.errors import ErrorCode
+from harmony.errors import ErrorCode, HarmonyError
 
 NAVIGATION = [
     ("downloads", "Downloads"),
@@ -26,7 +28,6 @@ NAVIGATION = [
 
 # Sections whose capability has not landed yet: each page says so (HTTP 501) instead of pretending.
 NOT_BUILT = {
-    "downloads": "Acquisition through slskd (searches, picks, downloads, the dead-letter queue)",
     "imports": "Playlist imports and Spotify PRO",
     "watchlist": "The artist watchlist",
     "library": "Finished, tagged library files",
@@ -70,9 +71,24 @@ def _masked(value: str) -> str:
     return "set (hidden)" if value else "not set"
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """The effective deployment settings, secrets masked. They are changed in the environment or `.env`."""
+    """Runtime settings (editable here, kept with their history) and the effective deployment settings, secrets
+    masked; those are changed in the environment or `.env`."""
+    from library import runtime
+
+    if request.method == "POST":
+        key, raw = request.POST.get("key", ""), request.POST.get("value", "").strip()
+        try:
+            value = None if raw == "" else json.loads(raw)
+            runtime.set_value(key, value, by=request.user.get_username())
+        except json.JSONDecodeError:
+            messages.error(request, f'{key}: not valid JSON (lists look like ["a", "b"], text needs quotes)')
+        except HarmonyError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{key} saved.")
+        return redirect("settings")
     rows = [
         ("HARMONY_ENV", settings.HARMONY_ENV),
         ("DEBUG", str(settings.DEBUG)),
@@ -88,7 +104,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         ("ALLOWED_HOSTS", ", ".join(settings.ALLOWED_HOSTS)),
         ("HARMONY_LOG_FORMAT", settings.HARMONY_LOG_FORMAT),
     ]
-    return render(request, "dashboard/settings.html", {"rows": rows})
+    runtime_rows = [{**row, "json": json.dumps(row["value"])} for row in runtime.describe()]
+    return render(request, "dashboard/settings.html", {"rows": rows, "runtime": runtime_rows})
 
 
 def _not_built_view(section: str) -> Any:

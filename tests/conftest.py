@@ -4,6 +4,7 @@ processes configured by DATABASE_URL / REDIS_URL and are skipped without them.""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from harmony.celery import app as celery_app
 from tests.factories import ApiKeyFactory, UserFactory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The emulators' servers log every request; in tests that drowns the lines that explain a failure.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
