@@ -74,25 +74,36 @@ def test_only_wrong_versions_ends_failed_with_reasons_and_nothing_downloaded(set
     assert not any(slskd.downloads.rglob("*.mp3"))
 
 
-@pytest.mark.parametrize("behaviour", ["reject", "offline", "queued_forever", "timeout", "error_midway"])
-def test_failing_peer_is_abandoned_for_the_next_candidate(settings, emulator, timers, behaviour):
+@pytest.mark.parametrize(
+    ("behaviour", "outcome"),
+    [
+        ("reject", DownloadAttempt.Outcome.REJECTED),
+        ("offline", DownloadAttempt.Outcome.OFFLINE),
+        ("queued_forever", DownloadAttempt.Outcome.QUEUE_TIMEOUT),
+        ("long_queue", DownloadAttempt.Outcome.QUEUE_TIMEOUT),
+        ("timeout", DownloadAttempt.Outcome.TIMED_OUT),
+        ("error_midway", DownloadAttempt.Outcome.ERRORED),
+        ("size_mismatch", DownloadAttempt.Outcome.ABORTED),
+    ],
+)
+def test_failing_peer_is_abandoned_for_the_next_candidate(settings, emulator, timers, behaviour, outcome):
     better = flac(GOOD_FLAC, 203)
     fallback = mp3("Music\\Joy Division\\Substance\\07 Love Will Tear Us Apart.mp3", 204)
     slskd = connect(settings, emulator, Scenario(peers=[
-        peer("first", better, behaviour=behaviour, reject_reason="Too many files"),
+        peer("first", better, behaviour=behaviour, reject_reason="Too many files", queue_seconds=1e6),
         peer("second", fallback),
-    ]))  # fmt: skip
+    ]), version="0.25.0")  # fmt: skip
 
     (download,) = drive(want().pk)
 
     assert download.status == Download.Status.COMPLETED
     first, second = download.attempts.order_by("id")
     assert first.username == "first"
-    assert first.outcome != DownloadAttempt.Outcome.SUCCEEDED
+    assert first.outcome == outcome
     assert second.username == "second"
     assert second.outcome == DownloadAttempt.Outcome.SUCCEEDED
     assert PeerStat.objects.get(username="first").failures > 0
-    if behaviour == "queued_forever":
+    if outcome == DownloadAttempt.Outcome.QUEUE_TIMEOUT:
         transfer = next(t for t in slskd.emulator.transfers if t.username == "first")
         assert "Cancelled" in transfer.state  # abandoned transfers are cancelled in slskd too
 
@@ -168,3 +179,18 @@ def test_cancel_cancels_the_transfer_in_slskd(settings, emulator, timers):
     assert download.status == Download.Status.CANCELLED
     (transfer,) = slskd.emulator.transfers
     assert "Cancelled" in transfer.state
+
+
+def test_on_0_26_slskds_own_retries_run_out_before_the_next_candidate(settings, emulator, timers):
+    fallback = mp3("Music\\Joy Division\\Substance\\07 Love Will Tear Us Apart.mp3", 204)
+    slskd = connect(settings, emulator, Scenario(peers=[
+        peer("flaky", flac(GOOD_FLAC, 203), behaviour="timeout"), peer("second", fallback),
+    ]), version="0.26.0", time_scale=0.01)  # fmt: skip
+
+    (download,) = drive(want().pk, timeout=30)
+
+    assert download.status == Download.Status.COMPLETED
+    first = download.attempts.order_by("id").first()
+    assert first.outcome == DownloadAttempt.Outcome.TIMED_OUT
+    flaky = next(t for t in slskd.emulator.transfers if t.username == "flaky")
+    assert flaky.attempts == 3
