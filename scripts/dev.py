@@ -76,11 +76,16 @@ class Supervisor:
         self.env = env
         self.children: dict[str, subprocess.Popen[str]] = {}
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen[str]:
+    def start(self, name: str, args: list[str], *, first_line: list[str] | None = None) -> subprocess.Popen[str]:
+        """Start a child and relay its output; with `first_line`, its first line is read into that list first
+        (before the relay starts, so the two never race for it)."""
         child = subprocess.Popen(
             args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
         self.children[name] = child
+        if first_line is not None:
+            assert child.stdout is not None
+            first_line.append(child.stdout.readline())
         threading.Thread(target=self._relay, args=(name, child), daemon=True).start()
         return child
 
@@ -142,11 +147,10 @@ def up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         if not args.no_demo:
-            demo = supervisor.start("emulators", [str(PYTHON), "-m", "emulators", "demo"])
-            assert demo.stdout is not None
             # The demo runner's first line is JSON: the variables that point Harmony at the emulators it started.
-            first = demo.stdout.readline()
-            demo_env = json.loads(first) if first.startswith("{") else {}
+            first: list[str] = []
+            demo = supervisor.start("emulators", [str(PYTHON), "-m", "emulators", "demo"], first_line=first)
+            demo_env = json.loads(first[0]) if first and first[0].startswith("{") else {}
             if demo_env:
                 say("demo mode: emulators stand in for " + ", ".join(sorted(demo_env)))
                 env.update(demo_env)

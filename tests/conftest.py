@@ -108,3 +108,6 @@ def emulator() -> Iterator[Callable[[EmulatorApp], RunningEmulator]]:
     yield start
     for server in running:
         server.stop()
+        close = getattr(server.app, "close", None)
+        if close is not None:  # emulators with timers of their own (slskd's file deliveries) stop them here
+            close()
