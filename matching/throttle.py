@@ -19,7 +19,7 @@ from django.utils import timezone
 from library import runtime
 from matching.models import SearchPause, SearchSlot
 
-_REDIS_KEY = "harmony:search-slots"
+REDIS_KEY = "harmony:search-slots"
 # KEYS[1] ledger; ARGV: now, window, budget, member. Returns 0 when a slot was taken, else seconds to wait.
 _SLIDING_WINDOW = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
@@ -48,7 +48,7 @@ def acquire_search_slot() -> float:
     if settings.REDIS_URL:
         client = _redis()
         try:
-            wait = client.eval(_SLIDING_WINDOW, 1, _REDIS_KEY, time.time(), window, budget, uuid.uuid4().hex)
+            wait = client.eval(_SLIDING_WINDOW, 1, REDIS_KEY, time.time(), window, budget, uuid.uuid4().hex)
         finally:
             client.close()
         return max(0.0, float(wait))
@@ -71,8 +71,8 @@ def slots_used() -> int:
     if settings.REDIS_URL:
         client = _redis()
         try:
-            client.zremrangebyscore(_REDIS_KEY, "-inf", time.time() - window)
-            return int(client.zcard(_REDIS_KEY))
+            client.zremrangebyscore(REDIS_KEY, "-inf", time.time() - window)
+            return int(client.zcard(REDIS_KEY))
         finally:
             client.close()
     return SearchSlot.objects.filter(taken_at__gt=timezone.now() - timedelta(seconds=window)).count()

@@ -57,6 +57,23 @@ def isolated_cache(request: pytest.FixtureRequest, settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_search_ledger(settings) -> Iterator[None]:
+    """With Redis configured the search throttle's ledger lives there, shared by every test: empty it per test."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    import redis
+
+    from matching.throttle import REDIS_KEY
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(REDIS_KEY)
+    yield
+    client.delete(REDIS_KEY)
+    client.close()
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("integration") is not None:
         yield
