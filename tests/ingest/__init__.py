@@ -1,0 +1,1 @@
+"""Tests of ingest: see tests/conftest.py."""
