@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from harmony import system_api, views
+from ingest import views as ingest_views
+from ingest.api import ImportViewSet
 from library import views as library_views
 from library.api import ApiKeyViewSet, DeadLetterViewSet, DownloadViewSet, RuntimeSettingsView
 from matching import views as matching_views
@@ -17,6 +19,7 @@ router.trailing_slash = "/?"  # DRF's constructor only takes on/off; the pattern
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
 router.register("downloads", DownloadViewSet, basename="download")
 router.register("dlq", DeadLetterViewSet, basename="dead-letter")
+router.register("imports", ImportViewSet, basename="import")
 router.register("soulseek/searches", SoulseekSearchViewSet, basename="soulseek-search")
 
 urlpatterns = [
@@ -35,6 +38,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status_fragment, name="status-fragment"),
     path("settings/", views.settings_page, name="settings"),
+    path("imports/", ingest_views.imports_page, name="imports"),
+    path("imports/<int:pk>/", ingest_views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/cancel/", ingest_views.cancel, name="import-cancel"),
     path("downloads/", library_views.downloads_page, name="downloads"),
     path("downloads/rows/", library_views.download_rows, name="download-rows"),
     path("downloads/<int:pk>/", library_views.download_detail, name="download-detail"),

@@ -1,0 +1,129 @@
+"""Imports: create (JSON rows, pasted text or a file), preview without committing, progress, items, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ingest import parsers, services
+from ingest.models import ImportItem, ImportJob
+from ingest.serializers import ImportCreateSerializer, ImportItemSerializer, ImportJobSerializer
+
+SKIPPED_SHOWN = 200
+
+
+class PlainTextParser(BaseParser):
+    """`text/plain` bodies: pasted lines, as they are (decoded by the import parser, not here)."""
+
+    media_type = "text/plain"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> dict[str, Any]:
+        return {"raw": stream.read()}
+
+
+def _read(request: Request, serializer: ImportCreateSerializer) -> tuple[parsers.ParseResult, str, str]:
+    """(parse result, source, filename) of a create or preview request, within the limits."""
+    data = serializer.validated_data
+    if data.get("items"):
+        result = services.result_from_items(data["items"])
+        services.check_counts(result)
+        return result, ImportJob.Source.JSON, ""
+    if data.get("file"):
+        upload = data["file"]
+        services.check_size(upload.size)
+        return services.parse_input(data=upload.read(), filename=upload.name), ImportJob.Source.FILE, upload.name
+    return services.parse_input(data=data["text"].encode()), ImportJob.Source.TEXT, ""
+
+
+def _validated(request: Request) -> ImportCreateSerializer:
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    # Refused before the body is read: the limit is on what Harmony has to hold in memory.
+    services.check_size(max(0, length - 64 * 1024))
+    payload = request.data
+    if isinstance(payload, dict) and "raw" in payload and isinstance(payload["raw"], bytes):
+        payload = {"text": payload["raw"].decode("utf-8", errors="replace")}
+    serializer = ImportCreateSerializer(data=payload)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def _skipped_block(result: parsers.ParseResult) -> dict[str, Any]:
+    lines = [{"line": r.line, "reason": r.reason, "text": r.text} for r in result.rejected[:SKIPPED_SHOWN]]
+    links = [{"url": link.url, "reason": "Spotify links need PRO mode, which is not built yet"}
+             for link in result.links[:SKIPPED_SHOWN]]  # fmt: skip
+    return {"count": len(result.rejected) + len(result.links), "lines": lines, "links": links}
+
+
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ImportJob]):
+    """Imports of wanted tracks. `POST` accepts JSON `{"items": [...]}` or `{"text": "..."}`, a `text/plain` body, or a
+    multipart `file` (Exportify, TuneMyMusic, Soundiiz, Spotify data export, M3U, plain lines): 202 when every line
+    was understood, 207 with `accepted` and `skipped` blocks otherwise; over a limit 413 naming it; 429 while too
+    many imports are pending."""
+
+    serializer_class = ImportJobSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser, PlainTextParser]
+    filterset_fields = ["status", "source", "format"]
+
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return ImportJob.objects.all()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "detail": self.action == "retrieve"}
+
+    @extend_schema(request=ImportCreateSerializer, responses={202: ImportJobSerializer, 207: OpenApiTypes.OBJECT})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.check_backpressure()
+        serializer = _validated(request)
+        result, source, filename = _read(request, serializer)
+        if not result.items and not result.links and not result.rejected:
+            return Response({"error": {"code": "VALIDATION_ERROR", "message": "text: no tracks found",
+                                       "meta": {}}}, status=400)  # fmt: skip
+        job = services.create_import(
+            result=result, source=source, name=serializer.validated_data.get("name", ""), filename=filename,
+            user=request.user,
+        )  # fmt: skip
+        job.refresh_from_db()
+        body = {"job": ImportJobSerializer(job).data, "accepted": {"count": len(result.items)},
+                "skipped": _skipped_block(result)}  # fmt: skip
+        partial = bool(result.rejected or result.links)
+        return Response(body, status=207 if partial else 202)
+
+    @extend_schema(request=ImportCreateSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"])
+    def preview(self, request: Request) -> Response:
+        """What an import would understand, line by line, without creating anything."""
+        result, _, _ = _read(request, _validated(request))
+        items = [
+            {"line": i.line, "artist": i.artist, "title": i.title, "album": i.album, "duration_s": i.duration_s,
+             "isrc": i.isrc, "spotify_id": i.spotify_id, "playlist": i.playlist}
+            for i in result.items[:1000]
+        ]  # fmt: skip
+        return Response({"format": result.format, "playlists": result.playlists, "accepted": {
+            "count": len(result.items), "items": items}, "skipped": _skipped_block(result)})  # fmt: skip
+
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        job = services.cancel_import(job=self.get_object())
+        return Response(ImportJobSerializer(job, context={"detail": True}).data)
+
+    @extend_schema(responses=ImportItemSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def items(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()
+        rows = ImportItem.objects.filter(job=job).select_related("download").order_by("line", "id")
+        status = request.query_params.get("status")
+        if status:
+            rows = rows.filter(status=status)
+        page = self.paginator.paginate_queryset(rows, request, view=self) if self.paginator else None
+        if page is None:
+            return Response(ImportItemSerializer(rows, many=True).data)
+        return self.get_paginated_response(ImportItemSerializer(page, many=True).data)

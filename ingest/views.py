@@ -1,0 +1,108 @@
+"""The Imports page: upload or paste, preview what was understood (and what was not, by line), then import and
+watch the items' progress."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from harmony.errors import HarmonyError, ValidationFailed
+from ingest import services
+from ingest.models import ImportItem, ImportJob
+from ingest.serializers import ImportItemSerializer
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _staging() -> Path:
+    path = Path(settings.HARMONY_DATA_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@require_http_methods(["GET", "POST"])
+def imports_page(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"jobs": ImportJob.objects.order_by("-created_at")[:20]}
+    if request.method == "POST":
+        try:
+            data, filename = _input(request)
+            result = services.parse_input(data=data, filename=filename)
+        except HarmonyError as exc:
+            context["error"] = exc.message
+            return render(request, "ingest/imports.html", context, status=400)
+        if request.POST.get("commit"):
+            try:
+                services.check_backpressure()
+            except HarmonyError as exc:
+                context["error"] = exc.message
+                return render(request, "ingest/imports.html", context, status=429)
+            job = services.create_import(result=result, source=ImportJob.Source.FILE if filename else
+                                         ImportJob.Source.TEXT, name=request.POST.get("name", ""),
+                                         filename=filename, user=request.user)  # fmt: skip
+            _discard(request.POST.get("token", ""))
+            return redirect("import-detail", pk=job.pk)
+        context.update(preview=result, token=_stage(request, data, filename), name=request.POST.get("name", ""),
+                       text=request.POST.get("text", ""), filename=filename)  # fmt: skip
+    return render(request, "ingest/imports.html", context)
+
+
+def _input(request: HttpRequest) -> tuple[bytes, str]:
+    token = request.POST.get("token", "")
+    if token and _TOKEN.match(token):
+        staged = _staging() / token
+        if staged.is_file():
+            return staged.read_bytes(), request.POST.get("filename", "")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        services.check_size(upload.size or 0)
+        return upload.read(), upload.name or ""
+    text = request.POST.get("text", "")
+    if not text.strip():
+        raise ValidationFailed("text: paste some tracks or choose a file")
+    return text.encode(), ""
+
+
+def _stage(request: HttpRequest, data: bytes, filename: str) -> str:
+    """Keep an uploaded file between the preview and the import (pasted text travels in the form itself)."""
+    if not filename:
+        return ""
+    token = uuid.uuid4().hex
+    (_staging() / token).write_bytes(data)
+    return token
+
+
+def _discard(token: str) -> None:
+    if token and _TOKEN.match(token):
+        (_staging() / token).unlink(missing_ok=True)
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    status = request.GET.get("status", "")
+    rows = ImportItem.objects.filter(job=job).select_related("download").order_by("line", "id")
+    if status:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    items = [{**ImportItemSerializer(item).data, "download_id": item.download_id} for item in page.object_list]
+    context = {"job": job, "progress": services.progress(job), "page": page, "items": items, "status": status,
+               "running": job.status in ImportJob.Status.OPEN, "statuses": ImportItem.Status.choices}  # fmt: skip
+    template = "ingest/_import_progress.html" if request.htmx else "ingest/import_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@require_http_methods(["POST"])
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.cancel_import(job=get_object_or_404(ImportJob, pk=pk))
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    return redirect("import-detail", pk=pk)
