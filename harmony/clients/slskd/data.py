@@ -10,7 +10,7 @@ import enum
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal, TypeVar
@@ -285,24 +285,22 @@ def _optional(raw: Mapping[str, Any], key: str, kind: type[_T], what: str) -> _T
     return value
 
 
-def _optional_time(raw: Mapping[str, Any], key: str, what: str) -> datetime | None:
+def _optional_parsed(raw: Mapping[str, Any], key: str, what: str, parse: Callable[[str], _T | None]) -> _T | None:
     value = _optional(raw, key, str, what)
     if value is None:
         return None
     try:
-        return parse_timestamp(value)
+        return parse(value)
     except ValueError as exc:
         raise _bad(what, key, value) from exc
+
+
+def _optional_time(raw: Mapping[str, Any], key: str, what: str) -> datetime | None:
+    return _optional_parsed(raw, key, what, parse_timestamp)
 
 
 def _optional_span(raw: Mapping[str, Any], key: str, what: str) -> timedelta | None:
-    value = _optional(raw, key, str, what)
-    if value is None:
-        return None
-    try:
-        return parse_timespan(value)
-    except ValueError as exc:
-        raise _bad(what, key, value) from exc
+    return _optional_parsed(raw, key, what, parse_timespan)
 
 
 def _uuid(raw: Mapping[str, Any], key: str, what: str) -> uuid.UUID:
