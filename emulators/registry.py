@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from emulators import echo, slskd
+from emulators import echo, slskd, spotify
 from emulators.base import EmulatorApp
 
 
@@ -33,5 +33,19 @@ SERVICES: dict[str, Service] = {
         configured_by=("SLSKD_URL",),
         demo_env={"SLSKD_URL": "{url}", "SLSKD_API_KEY": slskd.DEFAULT_API_KEY},
         add_arguments=slskd.add_arguments,
+    ),
+    "spotify": Service(
+        "spotify",
+        spotify.build,
+        "Spotify Web API + accounts (Development Mode)",
+        demo=True,
+        configured_by=("SPOTIFY_CLIENT_ID",),
+        demo_env={
+            "SPOTIFY_CLIENT_ID": "harmony-demo-client",
+            "SPOTIFY_ACCOUNTS_URL": "{url}",
+            "SPOTIFY_API_URL": "{url}",
+            "SPOTIFY_REDIRECT_URI": "http://127.0.0.1:8000/spotify/callback",
+        },
+        add_arguments=spotify.add_arguments,
     ),
 }
