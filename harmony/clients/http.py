@@ -1,8 +1,9 @@
 """The one `requests.Session` factory every client uses.
 
 A session has a base URL, a default timeout, Harmony's User-Agent, retries with backoff for idempotent requests
-on connection errors and 502/503/504 (honouring `Retry-After`), and an allow-list of hosts: a URL taken from a
-payload cannot make Harmony call anything else.
+on connection errors and 502/503/504 (a 503's short `Retry-After` is honoured, capped), and an allow-list of hosts:
+a URL taken from a payload cannot make Harmony call anything else. A 429 is never retried here: the client raises
+it with its Retry-After and the caller reschedules, so no worker sleeps through a day-long wait.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class OutboundBlocked(ServiceRejected):
     """A request to a host outside the session's allow-list."""
 
 
+class _BoundedRetry(Retry):
+    # urllib3 retries any status listed here when it carries Retry-After, sleeping for it first. Only a 503 may be
+    # retried that way, and never after more than MAX_INLINE_WAIT_S (a 429's wait is the caller's to schedule).
+    RETRY_AFTER_STATUS_CODES = frozenset({503})
+    MAX_INLINE_WAIT_S = 5.0
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.MAX_INLINE_WAIT_S)
+
+
 class ServiceSession(requests.Session):
     def __init__(
         self,
@@ -62,7 +74,7 @@ class ServiceSession(requests.Session):
         base_host = urlsplit(self.base_url).hostname
         self.allowed_hosts = frozenset(h.lower() for h in (*allowed_hosts, base_host or "") if h)
         self.headers["User-Agent"] = user_agent
-        retry = Retry(
+        retry = _BoundedRetry(
             total=retries,
             connect=retries,
             read=0,

@@ -157,6 +157,29 @@ def test_retry_after_is_waited_for_before_retrying(emulator):
     assert second.at - first.at >= 0.9
 
 
+def test_a_429_is_never_waited_for_inside_the_session(emulator):
+    app = ScriptedApp({"/busy": [(429, {"Retry-After": "86400"})]})
+    server = emulator(app)
+
+    started = time.monotonic()
+    response = _session(server.url, retries=2).get("busy")
+
+    assert response.status_code == 429
+    assert len(app.seen) == 1
+    assert time.monotonic() - started < 2
+
+
+def test_a_long_retry_after_on_503_is_capped(emulator):
+    app = ScriptedApp({"/later": [(503, {"Retry-After": "3600"})]})
+    server = emulator(app)
+
+    started = time.monotonic()
+    response = _session(server.url, retries=1).get("later")
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 8
+
+
 def test_connection_refused_is_transient():
     session = _session(f"http://127.0.0.1:{_closed_port()}", retries=0)
 
