@@ -102,3 +102,29 @@ def secret_key(name: str, value: str, *, data_dir: Path, production: bool) -> st
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def encryption_key(name: str, value: str, *, data_dir: Path, production: bool) -> str:
+    """A Fernet key for secrets at rest (OAuth tokens): configured, or generated once into the data dir."""
+    from cryptography.fernet import Fernet
+
+    if value:
+        try:
+            Fernet(value.encode())
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"{name}: not a Fernet key (32 url-safe base64-encoded bytes; make one with "
+                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)"
+            ) from exc
+        return value
+    if production:
+        raise ImproperlyConfigured(f"{name}: required when HARMONY_ENV=production")
+    key_file = data_dir / "encryption_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(Fernet.generate_key().decode())
+    return key_file.read_text().strip()

@@ -36,6 +36,14 @@ SECRET_KEY = config.secret_key(
     "SECRET_KEY", env.str("SECRET_KEY", ""), data_dir=HARMONY_DATA_DIR, production=IS_PRODUCTION
 )
 
+# Secrets kept in the database (OAuth tokens) are encrypted with this key; losing it means reconnecting Spotify.
+HARMONY_ENCRYPTION_KEY = config.encryption_key(
+    "HARMONY_ENCRYPTION_KEY",
+    env.str("HARMONY_ENCRYPTION_KEY", ""),
+    data_dir=HARMONY_DATA_DIR,
+    production=IS_PRODUCTION,
+)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from harmony import system_api, views
 from ingest import views as ingest_views
-from ingest.api import ImportViewSet
+from ingest.api import ImportViewSet, SpotifyConnectView, SpotifyStatusView
 from library import views as library_views
 from library.api import ApiKeyViewSet, DeadLetterViewSet, DownloadViewSet, RuntimeSettingsView
 from matching import views as matching_views
@@ -30,6 +30,8 @@ urlpatterns = [
     re_path(r"^api/v1/system/status/?$", system_api.SystemStatusView.as_view(), name="api-system-status"),
     re_path(r"^api/v1/soulseek/status/?$", SlskdStatusView.as_view(), name="api-slskd-status"),
     re_path(r"^api/v1/settings/?$", RuntimeSettingsView.as_view(), name="api-settings"),
+    re_path(r"^api/v1/spotify/status/?$", SpotifyStatusView.as_view(), name="api-spotify-status"),
+    re_path(r"^api/v1/spotify/connect/?$", SpotifyConnectView.as_view(), name="api-spotify-connect"),
     path("api/v1/", include(router.urls)),
     re_path(r"^api/", system_api.ApiNotFoundView.as_view(), name="api-not-found"),
     path("admin/", admin.site.urls),
@@ -41,6 +43,10 @@ urlpatterns = [
     path("imports/", ingest_views.imports_page, name="imports"),
     path("imports/<int:pk>/", ingest_views.import_detail, name="import-detail"),
     path("imports/<int:pk>/cancel/", ingest_views.cancel, name="import-cancel"),
+    path("spotify/", ingest_views.spotify_page, name="spotify"),
+    path("spotify/connect/", ingest_views.spotify_connect, name="spotify-connect"),
+    path("spotify/callback", ingest_views.spotify_callback, name="spotify-callback"),
+    path("spotify/disconnect/", ingest_views.spotify_disconnect, name="spotify-disconnect"),
     path("downloads/", library_views.downloads_page, name="downloads"),
     path("downloads/rows/", library_views.download_rows, name="download-rows"),
     path("downloads/<int:pk>/", library_views.download_detail, name="download-detail"),

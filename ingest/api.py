@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ingest import parsers, services
 from ingest.models import ImportItem, ImportJob
@@ -127,3 +128,23 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if page is None:
             return Response(ImportItemSerializer(rows, many=True).data)
         return self.get_paginated_response(ImportItemSerializer(page, many=True).data)
+
+
+class SpotifyStatusView(APIView):
+    """FREE or PRO mode, the connection's state and when it must be renewed."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from ingest.services import spotify
+
+        return Response(spotify.status(user=request.user))  # type: ignore[arg-type]
+
+
+class SpotifyConnectView(APIView):
+    """Starts the authorisation: open `authorize_url` in a browser; Spotify sends it back to the callback page."""
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        from ingest.services import spotify
+
+        return Response({"authorize_url": spotify.start_authorization(user=request.user)})  # type: ignore[arg-type]

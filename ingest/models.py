@@ -94,3 +94,39 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.artist} – {self.title} [{self.status}]"
+
+
+class SpotifyAccount(models.Model):
+    """A Harmony user's Spotify connection (PRO mode). Tokens are stored encrypted (harmony.crypto)."""
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected"
+        NEEDS_REAUTH = "needs_reauth", "Needs to be connected again"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spotify")
+    spotify_user_id = models.CharField(max_length=128)
+    display_name = models.CharField(max_length=300, blank=True)
+    access_token_encrypted = models.TextField(editable=False)
+    refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    expires_at = models.DateTimeField()
+    scope = models.CharField(max_length=500, blank=True)
+    authorized_at = models.DateTimeField(help_text="Refresh tokens expire six months after this consent.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONNECTED)
+    rate_limited_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.spotify_user_id} ({self.status})"
+
+
+class SpotifyAuthRequest(models.Model):
+    """One authorisation in flight: its `state` (CSRF) and PKCE verifier, for ten minutes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=64, unique=True)
+    code_verifier_encrypted = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"authorisation of {self.user_id} at {self.created_at:%H:%M}"

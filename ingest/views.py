@@ -106,3 +106,47 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except HarmonyError as exc:
         messages.error(request, exc.message)
     return redirect("import-detail", pk=pk)
+
+
+@require_GET
+def spotify_page(request: HttpRequest) -> HttpResponse:
+    from ingest.services import spotify
+
+    return render(request, "ingest/spotify.html", {"spotify": spotify.status(user=request.user)})  # type: ignore[arg-type]
+
+
+@require_http_methods(["POST"])
+def spotify_connect(request: HttpRequest) -> HttpResponse:
+    from ingest.services import spotify
+
+    try:
+        return redirect(spotify.start_authorization(user=request.user))  # type: ignore[arg-type]
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+        return redirect("spotify")
+
+
+@require_GET
+def spotify_callback(request: HttpRequest) -> HttpResponse:
+    """Where Spotify sends the browser back (register this URL as the app's redirect URI)."""
+    from ingest.services import spotify
+
+    try:
+        account = spotify.complete_authorization(
+            user=request.user,  # type: ignore[arg-type]
+            state=request.GET.get("state", ""), code=request.GET.get("code", ""), error=request.GET.get("error", ""),
+        )  # fmt: skip
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Connected to Spotify as {account.display_name or account.spotify_user_id}.")
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def spotify_disconnect(request: HttpRequest) -> HttpResponse:
+    from ingest.services import spotify
+
+    spotify.disconnect(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, "Disconnected from Spotify; the stored tokens are deleted.")
+    return redirect("spotify")

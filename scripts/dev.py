@@ -152,6 +152,8 @@ def up(args: argparse.Namespace) -> int:
             demo = supervisor.start("emulators", [str(PYTHON), "-m", "emulators", "demo"], first_line=first)
             demo_env = json.loads(first[0]) if first and first[0].startswith("{") else {}
             if demo_env:
+                if "SPOTIFY_REDIRECT_URI" in demo_env:  # the callback is this hub's own address
+                    demo_env["SPOTIFY_REDIRECT_URI"] = f"http://{args.host}:{args.port}/spotify/callback"
                 say("demo mode: emulators stand in for " + ", ".join(sorted(demo_env)))
                 env.update(demo_env)
             else:

@@ -50,10 +50,10 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
     first = _settings_of_child(tmp_path)["secret"]
     second = _settings_of_child(tmp_path)["secret"]
 
-    key_file = tmp_path / "secret_key"
     assert first == second
     assert len(first) >= 50
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    for name in ("secret_key", "encryption_key"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
 
 
 def test_configured_services_switch_to_postgres_and_redis(tmp_path):
@@ -67,7 +67,11 @@ def test_configured_services_switch_to_postgres_and_redis(tmp_path):
 
 
 def test_production_defaults_to_json_logs(tmp_path):
-    values = _settings_of_child(tmp_path, HARMONY_ENV="production", SECRET_KEY="x" * 40)
+    from cryptography.fernet import Fernet
+
+    values = _settings_of_child(
+        tmp_path, HARMONY_ENV="production", SECRET_KEY="x" * 40, HARMONY_ENCRYPTION_KEY=Fernet.generate_key().decode()
+    )
 
     assert values["log_format"] == "json"
 
@@ -83,6 +87,11 @@ def test_production_defaults_to_json_logs(tmp_path):
         ({"SECRET_KEY": "short"}, "SECRET_KEY: must be at least 32 characters long"),
         ({"HARMONY_MUSIC_DIR": "relative/music"}, "HARMONY_MUSIC_DIR: 'relative/music' must be an absolute path"),
         ({"HARMONY_LOG_FORMAT": "xml"}, "HARMONY_LOG_FORMAT: 'xml' is not one of json, text"),
+        ({"HARMONY_ENCRYPTION_KEY": "not-a-key"}, "HARMONY_ENCRYPTION_KEY: not a Fernet key"),
+        (
+            {"HARMONY_ENV": "production", "SECRET_KEY": "x" * 40},
+            "HARMONY_ENCRYPTION_KEY: required when HARMONY_ENV=production",
+        ),
     ],
 )
 def test_misconfiguration_fails_at_start_naming_the_variable(tmp_path, env, message):
