@@ -7,7 +7,13 @@ from rest_framework.routers import DefaultRouter
 
 from harmony import system_api, views
 from ingest import views as ingest_views
-from ingest.api import ImportViewSet, SpotifyConnectView, SpotifyStatusView
+from ingest.api import (
+    ImportViewSet,
+    SpotifyConnectView,
+    SpotifyImportView,
+    SpotifyPlaylistsView,
+    SpotifyStatusView,
+)
 from library import views as library_views
 from library.api import ApiKeyViewSet, DeadLetterViewSet, DownloadViewSet, RuntimeSettingsView
 from matching import views as matching_views
@@ -32,6 +38,8 @@ urlpatterns = [
     re_path(r"^api/v1/settings/?$", RuntimeSettingsView.as_view(), name="api-settings"),
     re_path(r"^api/v1/spotify/status/?$", SpotifyStatusView.as_view(), name="api-spotify-status"),
     re_path(r"^api/v1/spotify/connect/?$", SpotifyConnectView.as_view(), name="api-spotify-connect"),
+    re_path(r"^api/v1/spotify/playlists/?$", SpotifyPlaylistsView.as_view(), name="api-spotify-playlists"),
+    re_path(r"^api/v1/spotify/imports/?$", SpotifyImportView.as_view(), name="api-spotify-imports"),
     path("api/v1/", include(router.urls)),
     re_path(r"^api/", system_api.ApiNotFoundView.as_view(), name="api-not-found"),
     path("admin/", admin.site.urls),
@@ -47,6 +55,7 @@ urlpatterns = [
     path("spotify/connect/", ingest_views.spotify_connect, name="spotify-connect"),
     path("spotify/callback", ingest_views.spotify_callback, name="spotify-callback"),
     path("spotify/disconnect/", ingest_views.spotify_disconnect, name="spotify-disconnect"),
+    path("spotify/import/", ingest_views.spotify_import, name="spotify-import"),
     path("downloads/", library_views.downloads_page, name="downloads"),
     path("downloads/rows/", library_views.download_rows, name="download-rows"),
     path("downloads/<int:pk>/", library_views.download_detail, name="download-detail"),

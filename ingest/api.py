@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from harmony.errors import ValidationFailed
 from ingest import parsers, services
 from ingest.models import ImportItem, ImportJob
 from ingest.serializers import ImportCreateSerializer, ImportItemSerializer, ImportJobSerializer
@@ -148,3 +149,28 @@ class SpotifyConnectView(APIView):
         from ingest.services import spotify
 
         return Response({"authorize_url": spotify.start_authorization(user=request.user)})  # type: ignore[arg-type]
+
+
+class SpotifyPlaylistsView(APIView):
+    """The connected account's playlists; `importable` says whether Spotify lets Harmony read its tracks."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from ingest.services import spotify
+
+        return Response({"playlists": spotify.list_playlists(user=request.user)})  # type: ignore[arg-type]
+
+
+class SpotifyImportView(APIView):
+    """`{"playlist": "<id>"}` or `{"playlist": "liked"}`: import a playlist of yours or your Liked Songs (202; the
+    worker reads it from Spotify and the import's progress shows at `/api/v1/imports/{id}/`)."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: ImportJobSerializer})
+    def post(self, request: Request) -> Response:
+        from ingest.services import spotify
+
+        playlist = request.data.get("playlist") if isinstance(request.data, dict) else None
+        if not isinstance(playlist, str) or not playlist:
+            raise ValidationFailed("playlist: required, a Spotify playlist id or 'liked'")
+        job = spotify.start_import(user=request.user, playlist=playlist)  # type: ignore[arg-type]
+        return Response(ImportJobSerializer(job).data, status=202)

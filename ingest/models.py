@@ -21,6 +21,7 @@ class ImportJob(models.Model):
         TEXT = "text"
         FILE = "file"
         JSON = "json"
+        SPOTIFY = "spotify"
 
     name = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 
@@ -19,3 +20,14 @@ def process_import(*, job_id: int) -> None:
         logger.info("import %s is not pending; nothing to do", job_id)
         return
     services.process_import(job_id=job_id)
+
+
+@shared_task(name="ingest.fetch_spotify_import", bind=True, ignore_result=True, acks_late=True)
+def fetch_spotify_import(self: Any, *, job_id: int) -> None:
+    """Read a Spotify playlist (or Liked Songs) into a pending import. A 429 reschedules this task for after
+    Spotify's Retry-After instead of blocking the worker."""
+    from ingest.services import spotify
+
+    wait = spotify.fetch_import(job_id=job_id)
+    if wait and not self.request.is_eager:
+        self.apply_async(kwargs={"job_id": job_id}, countdown=wait)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from harmony.clients.http import ClientError
 from harmony.errors import HarmonyError, ValidationFailed
 from ingest import services
 from ingest.models import ImportItem, ImportJob
@@ -112,7 +113,26 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def spotify_page(request: HttpRequest) -> HttpResponse:
     from ingest.services import spotify
 
-    return render(request, "ingest/spotify.html", {"spotify": spotify.status(user=request.user)})  # type: ignore[arg-type]
+    state = spotify.status(user=request.user)  # type: ignore[arg-type]
+    playlists, problem = [], ""
+    if state["connected"]:
+        try:
+            playlists = spotify.list_playlists(user=request.user)  # type: ignore[arg-type]
+        except (HarmonyError, ClientError) as exc:
+            problem = getattr(exc, "message", str(exc))
+    return render(request, "ingest/spotify.html", {"spotify": state, "playlists": playlists, "problem": problem})
+
+
+@require_http_methods(["POST"])
+def spotify_import(request: HttpRequest) -> HttpResponse:
+    from ingest.services import spotify
+
+    try:
+        job = spotify.start_import(user=request.user, playlist=request.POST.get("playlist", ""))  # type: ignore[arg-type]
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+        return redirect("spotify")
+    return redirect("import-detail", pk=job.pk)
 
 
 @require_http_methods(["POST"])

@@ -7,6 +7,7 @@ every call. A 429 parks the account until Retry-After has passed: nothing ever s
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from harmony import crypto
 from harmony.clients import spotify
 from harmony.clients.http import ClientError
 from harmony.errors import Conflict, DependencyError, FeatureDisabled, RateLimited, ValidationFailed
-from ingest.models import SpotifyAccount, SpotifyAuthRequest
+from ingest.models import ImportItem, ImportJob, SpotifyAccount, SpotifyAuthRequest
 
 AUTH_REQUEST_TTL = timedelta(minutes=10)
 REFRESH_SKEW = timedelta(seconds=60)
@@ -177,3 +178,117 @@ def status(*, user: User) -> dict[str, Any]:
             rate_limited_until=account.rate_limited_until, last_error=account.last_error or None,
         )  # fmt: skip
     return answer
+
+
+LIKED_SONGS = "liked"
+_SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+
+
+def list_playlists(*, user: User) -> list[dict[str, Any]]:
+    """The user's playlists, each marked importable when Spotify lets this app read its items (owned or
+    collaborative). Side effects: Spotify calls; a 429 parks the account."""
+    account, client = client_for(user=user)
+    try:
+        playlists = list(client.my_playlists())
+    except spotify.SpotifyRateLimited as exc:
+        wait = exc.retry_after_s or 5.0
+        park(account=account, retry_after_s=wait)
+        raise RateLimited("Spotify asked Harmony to wait.", retry_after_s=int(wait) + 1) from exc
+    return [
+        {"id": p.id, "name": p.name, "owner_id": p.owner_id, "collaborative": p.collaborative,
+         "items_total": p.items_total, "importable": p.owner_id == account.spotify_user_id or p.collaborative}
+        for p in playlists
+    ]  # fmt: skip
+
+
+def start_import(*, user: User, playlist: str) -> ImportJob:
+    """Import a playlist of the user's (its id) or their Liked Songs (`"liked"`); the worker reads it from Spotify.
+
+    Side effects: creates a pending ImportJob; enqueues `ingest.fetch_spotify_import` after commit.
+    """
+    from ingest.services.imports import check_backpressure
+    from ingest.tasks import fetch_spotify_import
+
+    account = SpotifyAccount.objects.filter(user=user).first()
+    if account is None:
+        raise Conflict("Spotify is not connected.", meta={"reason": "not_connected"})
+    check_backpressure()
+    if playlist != LIKED_SONGS and not _SPOTIFY_ID.match(playlist):
+        raise ValidationFailed("playlist: a Spotify playlist id (22 letters and digits) or 'liked'")
+    job = ImportJob.objects.create(
+        source=ImportJob.Source.SPOTIFY, format="spotify_liked" if playlist == LIKED_SONGS else "spotify_playlist",
+        filename=playlist, name="Liked Songs" if playlist == LIKED_SONGS else "", created_by=user,
+    )  # fmt: skip
+    transaction.on_commit(lambda: fetch_spotify_import.delay(job_id=job.pk))
+    return job
+
+
+def fetch_import(*, job_id: int) -> float:
+    """Read a pending Spotify import's tracks into its items, then resolve them like any import.
+
+    Returns 0, or the seconds to wait when Spotify answered 429 (the task reschedules itself; nothing sleeps).
+    Side effects: Spotify calls; ImportItem inserts; the job; the account's rate-limit mark.
+    """
+    from ingest.services.imports import process_import
+
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).select_related("created_by").first()
+    if job is None or job.created_by is None:
+        return 0
+    try:
+        account, client = client_for(user=job.created_by)
+        if job.filename == LIKED_SONGS:
+            entries, name = list(client.saved_tracks()), "Liked Songs"
+        else:
+            name = client.playlist(job.filename).name
+            entries = list(client.playlist_entries(job.filename))
+    except RateLimited as exc:
+        return _wait(job, float(exc.retry_after_s))
+    except spotify.SpotifyRateLimited as exc:
+        park(account=account, retry_after_s=exc.retry_after_s or 5.0)
+        return _wait(job, exc.retry_after_s or 5.0)
+    except spotify.SpotifyForbidden:
+        return _fail(job, "Spotify lets apps like this one read only playlists you own or collaborate on; export this "
+                          "playlist (e.g. with Exportify) and import the file instead")  # fmt: skip
+    except spotify.SpotifyNotFound:
+        return _fail(job, "Spotify's own playlists (editorial, algorithmic) cannot be read by apps like this one")
+    except Conflict as exc:
+        return _fail(job, exc.message)
+    except (spotify.SpotifyRejected, ClientError) as exc:
+        return _fail(job, f"Spotify: {exc.message}")
+    rows = []
+    for line, entry in enumerate(entries, start=1):
+        track = entry.track
+        if track is None or not track.artists or not track.name:
+            rows.append(ImportItem(job=job, line=line, raw="(an episode or an unavailable item)",
+                                   status=ImportItem.Status.SKIPPED, reason=ImportItem.Reason.INVALID,
+                                   detail="not a track Spotify can still play"))  # fmt: skip
+            continue
+        names = [a.name for a in track.artists]
+        rows.append(ImportItem(
+            job=job, line=line, raw=f"{names[0]} - {track.name}"[:300], artist=names[0][:500], title=track.name[:500],
+            album=(track.album.name if track.album else "")[:500], artists=names,
+            duration_s=track.duration_ms / 1000 if track.duration_ms else None, isrc=(track.isrc or "")[:12],
+            spotify_id=track.id or "", track_number=track.track_number, playlist=name[:300],
+            status=ImportItem.Status.NORMALIZED,
+        ))  # fmt: skip
+    skipped = sum(1 for row in rows if row.status == ImportItem.Status.SKIPPED)
+    with transaction.atomic():
+        ImportItem.objects.bulk_create(rows, batch_size=2000)
+        ImportJob.objects.filter(pk=job.pk).update(
+            name=job.name or name, total=len(rows), skipped=skipped, processed=skipped, error_detail=""
+        )
+    process_import(job_id=job.pk)
+    return 0
+
+
+def _wait(job: ImportJob, seconds: float) -> float:
+    until = timezone.now() + timedelta(seconds=seconds)
+    ImportJob.objects.filter(pk=job.pk).update(error_detail=f"waiting for Spotify until {until:%Y-%m-%d %H:%M} UTC")
+    return max(1.0, seconds)
+
+
+def _fail(job: ImportJob, message: str) -> float:
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.FAILED, error_detail=message[:1000], finished_at=timezone.now()
+    )
+    return 0

@@ -152,3 +152,86 @@ def test_unconfigured_connect_is_feature_disabled(authed_client, settings):
     assert response.json()["error"]["code"] == "FEATURE_DISABLED"
     assert response.json()["error"]["meta"] == {"reason": "not_configured"}
     assert authed_client.get("/api/v1/spotify/status").json()["mode"] == "free"
+
+
+@pytest.fixture
+def connected(user, spotify_emulator):
+    """An account connected to the emulator's demo user, without the browser dance."""
+    from harmony import crypto
+
+    token = spotify_emulator.issue_access_token()
+    return SpotifyAccount.objects.create(
+        user=user, spotify_user_id="hubuser", display_name="Hub User", access_token_encrypted=crypto.encrypt(token),
+        expires_at=timezone.now() + timedelta(hours=1), authorized_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _playlist_id(client, name: str) -> str:
+    playlists = client.get("/api/v1/spotify/playlists").json()["playlists"]
+    return next(p["id"] for p in playlists if p["name"] == name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_playlists_say_which_can_be_imported(authed_client, connected):
+    playlists = {p["name"]: p["importable"] for p in authed_client.get("/api/v1/spotify/playlists").json()["playlists"]}
+
+    assert playlists["Night Drive"] is True
+    assert playlists["Road Trip"] is True  # collaborative
+    assert playlists["Manchester 1979"] is False  # followed, someone else's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_own_playlist_becomes_wanted_tracks(authed_client, connected):
+    from ingest.models import ImportJob
+
+    response = authed_client.post(
+        "/api/v1/spotify/imports", {"playlist": _playlist_id(authed_client, "Night Drive")}, format="json"
+    )
+
+    assert response.status_code == 202
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert (job.status, job.name, job.total) == ("completed", "Night Drive", 9)
+    reasons = sorted(job.items.exclude(reason="").values_list("reason", flat=True))
+    assert reasons == ["duplicate", "invalid", "invalid"]  # the repeated track; the removed row and the episode
+    assert job.queued == 6
+    with_ids = job.items.filter(status="queued").exclude(spotify_id="")
+    assert with_ids.count() == 5  # the local file has no Spotify id but is still wanted by name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_liked_songs_import(authed_client, connected):
+    from ingest.models import ImportJob
+
+    response = authed_client.post("/api/v1/spotify/imports", {"playlist": "liked"}, format="json")
+
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert (job.status, job.name, job.queued) == ("completed", "Liked Songs", 19)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_someone_elses_playlist_fails_with_what_to_do_instead(authed_client, connected):
+    from ingest.models import ImportJob
+
+    response = authed_client.post(
+        "/api/v1/spotify/imports", {"playlist": _playlist_id(authed_client, "Manchester 1979")}, format="json"
+    )
+
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert job.status == "failed"
+    assert "export this playlist" in job.error_detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_429_leaves_the_import_waiting_and_parks_the_account(authed_client, connected, spotify_emulator):
+    from ingest.models import ImportJob
+
+    playlist = _playlist_id(authed_client, "Night Drive")
+    spotify_emulator.rate_limit_next(5, retry_after=86400)
+
+    response = authed_client.post("/api/v1/spotify/imports", {"playlist": playlist}, format="json")
+
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert job.status == "pending"
+    assert job.error_detail.startswith("waiting for Spotify until ")
+    connected.refresh_from_db()
+    assert connected.rate_limited_until > timezone.now() + timedelta(hours=23)
