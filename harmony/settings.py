@@ -255,6 +255,9 @@ if not REDIS_URL:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default; beat's tasks expire just under their period (2-3 s),
+        # so a slow poll would let some of them expire unseen.
+        "polling_interval": 0.25,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
