@@ -245,3 +245,32 @@ def test_a_track_with_nothing_searchable_fails_with_that_reason(settings, emulat
     download.refresh_from_db()
     assert download.status == Download.Status.FAILED
     assert download.error_detail.startswith("nothing searchable")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_soulseek_status_reports_login_version_budget_and_pause(settings, emulator, authed_client):
+    runtime.set_value("search.budget", 30, by="t")
+    slskd = connect(settings, emulator, Scenario(peers=[]), version="0.25.1")
+    throttle.acquire_search_slot()
+
+    status = authed_client.get("/api/v1/soulseek/status").json()
+    slskd.emulator.set_logged_in(False)
+    throttle.pause_searching(reason="logged_out", detail="slskd is not logged in", seconds=60)
+    paused = authed_client.get("/api/v1/soulseek/status").json()
+
+    assert (status["reachable"], status["logged_in"], status["version"]) == (True, True, "0.25.1.0")
+    assert status["search"]["used"] == 1
+    assert status["search"]["budget"] == 30
+    assert status["search"]["paused"] is False
+    assert paused["logged_in"] is False
+    assert (paused["search"]["paused"], paused["search"]["pause_reason"]) == (True, "logged_out")
+
+
+@pytest.mark.django_db
+def test_soulseek_status_when_slskd_is_not_configured(settings, authed_client):
+    settings.SLSKD_URL = ""
+
+    status = authed_client.get("/api/v1/soulseek/status").json()
+
+    assert status["configured"] is False
+    assert "reachable" not in status
