@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,7 +93,11 @@ def secret_key(name: str, value: str, *, data_dir: Path, production: bool) -> st
         return value
     if production:
         raise ImproperlyConfigured(f"{name}: required when HARMONY_ENV=production")
-    key_file = data_dir / "secret_key"
+    return _generated_once(data_dir / "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def _generated_once(key_file: Path, make: Callable[[], str]) -> str:
+    """The key kept in `key_file`, written (0600) by whichever process gets there first."""
     try:
         # O_EXCL: web, worker and beat may start together; exactly one of them writes the key.
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -100,7 +105,7 @@ def secret_key(name: str, value: str, *, data_dir: Path, production: bool) -> st
         pass
     else:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+            handle.write(make())
     return key_file.read_text().strip()
 
 
@@ -119,12 +124,4 @@ def encryption_key(name: str, value: str, *, data_dir: Path, production: bool) -
         return value
     if production:
         raise ImproperlyConfigured(f"{name}: required when HARMONY_ENV=production")
-    key_file = data_dir / "encryption_key"
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(Fernet.generate_key().decode())
-    return key_file.read_text().strip()
+    return _generated_once(data_dir / "encryption_key", lambda: Fernet.generate_key().decode())
