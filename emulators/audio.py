@@ -406,3 +406,284 @@ def write_mp3(
         out.write(bytes(padding))
         out.writelines(frames)
         return out.tell()
+
+
+AAC_SAMPLES_PER_FRAME = 1024
+# The smallest AAC-LC raw data blocks that decode to silence: one SCE (mono) or one CPE (stereo, common window,
+# one all-zero section per channel), then END. Decoders accept them as ordinary frames.
+_AAC_SILENT_FRAME = {1: bytes.fromhex("01402007"), 2: bytes.fromhex("210049900219002380")}
+_AAC_SAMPLE_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
+_MP4_MATRIX = struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000)
+_MP4_TEXT_ATOMS = {"title": b"\xa9nam", "artist": b"\xa9ART", "album": b"\xa9alb", "albumartist": b"aART"}
+_MP4_TEXT_ATOMS |= {"date": b"\xa9day", "genre": b"\xa9gen", "encoder": b"\xa9too"}
+
+
+def _box(name: bytes, *payload: bytes) -> bytes:
+    body = b"".join(payload)
+    return struct.pack(">I", 8 + len(body)) + name + body
+
+
+def _full_box(name: bytes, version: int, flags: int, *payload: bytes) -> bytes:
+    return _box(name, struct.pack(">I", (version << 24) | flags), *payload)
+
+
+def _descriptor(tag: int, payload: bytes) -> bytes:
+    """An MPEG-4 descriptor with the 4-byte length form iTunes and ffmpeg write (0x80 0x80 0x80 len)."""
+    length = len(payload)
+    size = bytes([0x80 | (length >> 21) & 0x7F, 0x80 | (length >> 14) & 0x7F, 0x80 | (length >> 7) & 0x7F])
+    return bytes([tag]) + size + bytes([length & 0x7F]) + payload
+
+
+def _esds(sample_rate: int, channels: int, bitrate: int) -> bytes:
+    # AudioSpecificConfig: object type 2 (AAC LC), sampling frequency index, channel configuration.
+    audio_config = ((2 << 11) | (_AAC_SAMPLE_RATES.index(sample_rate) << 7) | (channels << 3)).to_bytes(2, "big")
+    decoder_config = _descriptor(
+        4,
+        bytes([0x40, 0x15])  # object type: MPEG-4 audio; stream type: audio (5 << 2 | 1)
+        + (1536 * channels).to_bytes(3, "big")
+        + struct.pack(">II", bitrate, bitrate)
+        + _descriptor(5, audio_config),
+    )
+    es = _descriptor(3, struct.pack(">HB", 1, 0) + decoder_config + _descriptor(6, b"\x02"))
+    return _full_box(b"esds", 0, 0, es)
+
+
+def _mp4_ilst(tags: Mapping[str, str]) -> bytes:
+    items = []
+    for key, value in tags.items():
+        atom = _MP4_TEXT_ATOMS.get(key.lower())
+        if atom is not None:
+            items.append(_box(atom, _box(b"data", struct.pack(">II", 1, 0), value.encode())))  # type 1 = UTF-8
+    handler = _full_box(b"hdlr", 0, 0, bytes(4), b"mdirappl", bytes(9))
+    return _box(b"udta", _full_box(b"meta", 0, 0, handler, _box(b"ilst", *items)))
+
+
+def write_m4a(
+    path: str | Path,
+    *,
+    duration_s: float,
+    sample_rate: int = 44100,
+    channels: int = 2,
+    bitrate_kbps: int = 256,
+    size: int | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> int:
+    """Write a valid AAC-LC M4A file of `duration_s` seconds; exactly `size` bytes (default: a realistic size).
+
+    Layout as iTunes/ffmpeg "faststart" files: ftyp, moov (one sound track whose sample table describes every
+    frame, plus an iTunes `ilst` for `tags` and an encoder name), mdat with one chunk of silent AAC frames, then a
+    top-level `free` box absorbing the bytes up to `size`. The esds declares `bitrate_kbps` as the average
+    bitrate. Raises ValueError when `size` is smaller than the file without padding.
+    """
+    if sample_rate not in _AAC_SAMPLE_RATES or channels not in _AAC_SILENT_FRAME or duration_s <= 0:
+        raise ValueError(f"unsupported M4A parameters: {sample_rate} Hz, {channels} channels, {duration_s} s")
+    if size is None:
+        size = expected_size("m4a", duration_s=duration_s, bitrate_kbps=bitrate_kbps)
+    samples = round(duration_s * sample_rate)
+    frame_count = math.ceil(samples / AAC_SAMPLES_PER_FRAME)
+    frame = _AAC_SILENT_FRAME[channels]
+    ftyp = _box(b"ftyp", b"M4A ", struct.pack(">I", 0), b"M4A mp42isom\x00\x00\x00\x00")
+
+    def moov(chunk_offset: int) -> bytes:
+        sample_entry = _box(
+            b"mp4a",
+            bytes(6),
+            struct.pack(">H", 1),  # data reference index
+            bytes(8),
+            struct.pack(">HHHHI", channels, 16, 0, 0, sample_rate << 16 if sample_rate < 1 << 16 else 0),
+            _esds(sample_rate, channels, bitrate_kbps * 1000),
+        )
+        stbl = _box(
+            b"stbl",
+            _full_box(b"stsd", 0, 0, struct.pack(">I", 1), sample_entry),
+            _full_box(b"stts", 0, 0, struct.pack(">III", 1, frame_count, AAC_SAMPLES_PER_FRAME)),
+            _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, frame_count, 1)),
+            _full_box(b"stsz", 0, 0, struct.pack(">II", len(frame), frame_count)),
+            _full_box(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)),
+        )
+        minf = _box(
+            b"minf",
+            _full_box(b"smhd", 0, 0, bytes(4)),
+            _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
+            stbl,
+        )
+        language = b"\x55\xc4"  # "und", packed ISO-639-2/T
+        mdia = _box(
+            b"mdia",
+            _full_box(b"mdhd", 0, 0, struct.pack(">IIII", 0, 0, sample_rate, samples), language, bytes(2)),
+            _full_box(b"hdlr", 0, 0, bytes(4), b"soun", bytes(12), b"SoundHandler\x00"),
+            minf,
+        )
+        duration_ms = round(samples * 1000 / sample_rate)
+        tkhd = _full_box(
+            b"tkhd",
+            0,
+            7,  # enabled, in movie, in preview
+            struct.pack(">IIIII", 0, 0, 1, 0, duration_ms),
+            bytes(8),
+            struct.pack(">hhhH", 0, 1, 0x0100, 0),
+            _MP4_MATRIX,
+            struct.pack(">II", 0, 0),
+        )
+        mvhd = _full_box(
+            b"mvhd",
+            0,
+            0,
+            struct.pack(">IIII", 0, 0, 1000, duration_ms),
+            struct.pack(">IH", 0x00010000, 0x0100),
+            bytes(10),
+            _MP4_MATRIX,
+            bytes(24),
+            struct.pack(">I", 2),
+        )
+        return _box(
+            b"moov", mvhd, _box(b"trak", tkhd, mdia), _mp4_ilst({"encoder": "iTunes 12.13.2.3", **(tags or {})})
+        )
+
+    header_length = len(ftyp) + len(moov(0))
+    chunk_offset = header_length + 8
+    mdat = _box(b"mdat", frame * frame_count)
+    needed = header_length + len(mdat)
+    padding = size - needed
+    if padding < 0 or 0 < padding < 8:
+        raise ValueError(f"{size} bytes cannot hold {duration_s:.1f} s of M4A (at least {needed + 8})")
+    with open(path, "wb") as out:
+        out.write(ftyp)
+        out.write(moov(chunk_offset))
+        out.write(mdat)
+        if padding:
+            out.write(struct.pack(">I", padding) + b"free")
+            out.write(bytes(padding - 8))
+        return out.tell()
+
+
+VORBIS_SAMPLES_PER_PACKET = 1024
+_VORBIS_BLOCK_EXPONENT = 11  # both block sizes 2048: every packet after the first adds 1024 samples
+_VORBIS_VENDOR = b"Xiph.Org libVorbis I 20200704 (Reducing Environment)"
+_OGG_CRC = _crc_table(0x04C11DB7, 32)
+_OGG_MAX_SEGMENTS = 255
+
+
+def _ogg_crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc = ((crc << 8) & 0xFFFFFFFF) ^ _OGG_CRC[(crc >> 24) ^ byte]
+    return crc
+
+
+def _ogg_page(packets: list[bytes], *, granule: int, serial: int, sequence: int, flags: int) -> bytes:
+    lacing = bytearray()
+    for packet in packets:
+        lacing += b"\xff" * (len(packet) // 255) + bytes([len(packet) % 255])
+    assert len(lacing) <= _OGG_MAX_SEGMENTS
+    header = struct.pack("<4sBBqIII", b"OggS", 0, flags, granule, serial, sequence, 0) + bytes([len(lacing)]) + lacing
+    page = bytearray(header + b"".join(packets))
+    page[22:26] = struct.pack("<I", _ogg_crc(bytes(page)))
+    return bytes(page)
+
+
+class _BitWriter:
+    """Vorbis packs setup fields least-significant bit first."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, value: int, bits: int) -> None:
+        self.value |= (value & ((1 << bits) - 1)) << self.length
+        self.length += bits
+
+    def bytes(self) -> bytes:
+        return self.value.to_bytes((self.length + 7) // 8, "little")
+
+
+def _vorbis_setup() -> bytes:
+    """The smallest setup a decoder accepts: one two-entry codebook, a floor 1 without partitions, an empty
+    residue 2, one mapping and one short-block mode. Audio packets then only say "floor unused" per channel."""
+    bits = _BitWriter()
+    bits.put(0, 8)  # one codebook
+    bits.put(0x564342, 24)
+    bits.put(1, 16)  # dimensions
+    bits.put(2, 24)  # entries
+    bits.put(0, 1)  # not ordered
+    bits.put(0, 1)  # not sparse
+    bits.put(0, 5)  # entry 0: codeword length 1
+    bits.put(0, 5)  # entry 1: codeword length 1 (a complete tree)
+    bits.put(0, 4)  # no value lookup
+    bits.put(0, 6)  # one time-domain transform
+    bits.put(0, 16)
+    bits.put(0, 6)  # one floor
+    bits.put(1, 16)  # floor type 1
+    bits.put(0, 5)  # no partitions: the curve is just its two end points
+    bits.put(0, 2)  # multiplier 1
+    bits.put(8, 4)  # range bits
+    bits.put(0, 6)  # one residue
+    bits.put(2, 16)  # residue type 2
+    bits.put(0, 24)  # begin
+    bits.put(0, 24)  # end
+    bits.put(31, 24)  # partition size 32
+    bits.put(0, 6)  # one classification
+    bits.put(0, 8)  # classbook 0
+    bits.put(0, 3)  # cascade: no books
+    bits.put(0, 1)
+    bits.put(0, 6)  # one mapping
+    bits.put(0, 16)  # mapping type 0
+    bits.put(0, 1)  # one submap
+    bits.put(0, 1)  # no channel coupling
+    bits.put(0, 2)  # reserved
+    bits.put(0, 8)  # submap 0: time config (unused)
+    bits.put(0, 8)  # floor 0
+    bits.put(0, 8)  # residue 0
+    bits.put(0, 6)  # one mode
+    bits.put(0, 1)  # short blocks
+    bits.put(0, 16)  # window type
+    bits.put(0, 16)  # transform type
+    bits.put(0, 8)  # mapping 0
+    bits.put(1, 1)  # framing
+    return b"\x05vorbis" + bits.bytes()
+
+
+def write_ogg_vorbis(
+    path: str | Path,
+    *,
+    duration_s: float,
+    sample_rate: int = 44100,
+    channels: int = 2,
+    bitrate_kbps: int = 256,
+    tags: Mapping[str, str] | None = None,
+) -> int:
+    """Write a valid Ogg Vorbis file of `duration_s` seconds of digital silence; returns its size.
+
+    Three header packets (identification with `bitrate_kbps` as the nominal bitrate, comments with `tags`, a
+    minimal setup), then one-byte audio packets whose floors are all "unused" (silence), 255 to a page. The last
+    page's granule position trims the stream to the exact sample count. Far smaller than a real encode: unlike
+    the FLAC/MP3/M4A writers this one has no `size`.
+    """
+    if channels not in (1, 2) or not 8000 <= sample_rate <= 192000 or duration_s <= 0:
+        raise ValueError(f"unsupported Ogg Vorbis parameters: {sample_rate} Hz, {channels} channels, {duration_s} s")
+    samples = round(duration_s * sample_rate)
+    serial = 0x48524D59  # fixed: the same arguments give the same bytes
+    identification = (
+        b"\x01vorbis"
+        + struct.pack("<IBIiii", 0, channels, sample_rate, 0, bitrate_kbps * 1000, 0)
+        + bytes([_VORBIS_BLOCK_EXPONENT << 4 | _VORBIS_BLOCK_EXPONENT, 1])
+    )
+    comments = [f"{key.upper()}={value}".encode() for key, value in (tags or {}).items()]
+    comment = b"\x03vorbis" + struct.pack("<I", len(_VORBIS_VENDOR)) + _VORBIS_VENDOR + struct.pack("<I", len(comments))
+    comment += b"".join(struct.pack("<I", len(entry)) + entry for entry in comments) + b"\x01"
+    pages = [
+        _ogg_page([identification], granule=0, serial=serial, sequence=0, flags=0x02),
+        _ogg_page([comment, _vorbis_setup()], granule=0, serial=serial, sequence=1, flags=0),
+    ]
+    # The first audio packet only primes the overlap; each later one completes VORBIS_SAMPLES_PER_PACKET samples.
+    packet_count = 1 + math.ceil(samples / VORBIS_SAMPLES_PER_PACKET)
+    silent = b"\x00"
+    for first in range(0, packet_count, _OGG_MAX_SEGMENTS):
+        count = min(_OGG_MAX_SEGMENTS, packet_count - first)
+        last = first + count == packet_count
+        granule = samples if last else (first + count - 1) * VORBIS_SAMPLES_PER_PACKET
+        flags = 0x04 if last else 0
+        pages.append(_ogg_page([silent] * count, granule=granule, serial=serial, sequence=len(pages), flags=flags))
+    with open(path, "wb") as out:
+        out.writelines(pages)
+        return out.tell()
