@@ -1,0 +1,51 @@
+"""An LRCLIB (lrclib.net) emulator: lyrics lookups and search over records derived from the slskd demo catalogue."""
+
+from emulators.lrclib.app import (
+    SEARCH_LIMIT,
+    TRACK_NOT_FOUND,
+    LrclibEmulator,
+    SeenRequest,
+    add_arguments,
+    build,
+)
+from emulators.lrclib.dataset import (
+    DURATION_OFF,
+    DURATION_OFF_BY_S,
+    INSTRUMENTAL,
+    LANG_EN,
+    LIVE_PAIR,
+    MISSING,
+    MISSING_ALBUMS,
+    PLAIN_ONLY,
+    RECORDS,
+    RENAMED_ALBUM,
+    RENAMED_ALBUM_NAME,
+    LyricsData,
+    find_record,
+    normalize,
+    records_titled,
+)
+
+__all__ = [
+    "DURATION_OFF",
+    "DURATION_OFF_BY_S",
+    "INSTRUMENTAL",
+    "LANG_EN",
+    "LIVE_PAIR",
+    "MISSING",
+    "MISSING_ALBUMS",
+    "PLAIN_ONLY",
+    "RECORDS",
+    "RENAMED_ALBUM",
+    "RENAMED_ALBUM_NAME",
+    "SEARCH_LIMIT",
+    "TRACK_NOT_FOUND",
+    "LrclibEmulator",
+    "LyricsData",
+    "SeenRequest",
+    "add_arguments",
+    "build",
+    "find_record",
+    "normalize",
+    "records_titled",
+]
