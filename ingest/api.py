@@ -16,8 +16,16 @@ from rest_framework.views import APIView
 
 from harmony.errors import ValidationFailed
 from ingest import parsers, services
-from ingest.models import ImportItem, ImportJob
-from ingest.serializers import ImportCreateSerializer, ImportItemSerializer, ImportJobSerializer
+from ingest.models import BackfillJob, ImportItem, ImportJob, PlaylistMirror
+from ingest.serializers import (
+    BackfillJobSerializer,
+    ImportCreateSerializer,
+    ImportItemSerializer,
+    ImportJobSerializer,
+    PlaylistMirrorSerializer,
+    WatchedArtistSerializer,
+)
+from watchlist.models import WatchedArtist
 
 SKIPPED_SHOWN = 200
 
@@ -59,8 +67,7 @@ def _validated(request: Request) -> ImportCreateSerializer:
 
 def _skipped_block(result: parsers.ParseResult) -> dict[str, Any]:
     lines = [{"line": r.line, "reason": r.reason, "text": r.text} for r in result.rejected[:SKIPPED_SHOWN]]
-    links = [{"url": link.url, "reason": "Spotify links need PRO mode, which is not built yet"}
-             for link in result.links[:SKIPPED_SHOWN]]  # fmt: skip
+    links = [{"url": link.url, "reason": services.link_skip_reason(link.kind)} for link in result.links[:SKIPPED_SHOWN]]
     return {"count": len(result.rejected) + len(result.links), "lines": lines, "links": links}
 
 
@@ -163,14 +170,124 @@ class SpotifyPlaylistsView(APIView):
 
 class SpotifyImportView(APIView):
     """`{"playlist": "<id>"}` or `{"playlist": "liked"}`: import a playlist of yours or your Liked Songs (202; the
-    worker reads it from Spotify and the import's progress shows at `/api/v1/imports/{id}/`)."""
+    worker reads it from Spotify and the import's progress shows at `/api/v1/imports/{id}/`). It is mirrored
+    (kept in step) unless `"mirror": false`."""
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={202: ImportJobSerializer})
     def post(self, request: Request) -> Response:
         from ingest.services import spotify
 
-        playlist = request.data.get("playlist") if isinstance(request.data, dict) else None
+        body = request.data if isinstance(request.data, dict) else {}
+        playlist = body.get("playlist")
         if not isinstance(playlist, str) or not playlist:
             raise ValidationFailed("playlist: required, a Spotify playlist id or 'liked'")
-        job = spotify.start_import(user=request.user, playlist=playlist)  # type: ignore[arg-type]
+        mirror = body.get("mirror", True)
+        if not isinstance(mirror, bool):
+            raise ValidationFailed("mirror: true or false")
+        job = spotify.start_import(user=request.user, playlist=playlist, mirror=mirror)  # type: ignore[arg-type]
+        return Response(ImportJobSerializer(job).data, status=202)
+
+
+class FollowedArtistsView(APIView):
+    """Adds the artists you follow on Spotify to the watchlist (202; the worker reads them; safe to repeat)."""
+
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        from ingest.services import followed
+
+        followed.start_followed_artists_import(user=request.user)  # type: ignore[arg-type]
+        return Response({"started": True}, status=202)
+
+
+class WatchedArtistViewSet(viewsets.ReadOnlyModelViewSet[WatchedArtist]):
+    """Artists on the watchlist: followed on Spotify or added by hand."""
+
+    serializer_class = WatchedArtistSerializer
+    filterset_fields = ["source", "active"]
+
+    def get_queryset(self) -> QuerySet[WatchedArtist]:
+        return WatchedArtist.objects.order_by("name", "id")
+
+
+class PlaylistMirrorViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[PlaylistMirror]
+):
+    """Mirrored Spotify playlists: last sync, what it added and what was removed from the playlist since (the
+    library keeps removed tracks). `POST {id}/sync` syncs now; `DELETE {id}` stops mirroring."""
+
+    serializer_class = PlaylistMirrorSerializer
+    filterset_fields = ["enabled"]
+
+    def get_queryset(self) -> QuerySet[PlaylistMirror]:
+        mirrors = PlaylistMirror.objects.filter(account__user=self.request.user)  # type: ignore[misc]
+        return mirrors.order_by("name", "id")
+
+    def perform_destroy(self, instance: PlaylistMirror) -> None:
+        from ingest.services import mirrors
+
+        mirrors.stop_mirroring(mirror=instance)
+
+    @extend_schema(request=None, responses={202: PlaylistMirrorSerializer})
+    @action(detail=True, methods=["post"])
+    def sync(self, request: Request, pk: str | None = None) -> Response:
+        from ingest.services import mirrors
+
+        mirror = mirrors.request_sync(mirror=self.get_object())
+        return Response(PlaylistMirrorSerializer(mirror).data, status=202)
+
+
+class BackfillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[BackfillJob]):
+    """Backfill (PRO): Spotify id, ISRC, length and album for wanted and owned tracks that came without them.
+    `POST` starts one (409 while another is open); `{id}/pause`, `{id}/resume`, `{id}/cancel` act between chunks."""
+
+    serializer_class = BackfillJobSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> QuerySet[BackfillJob]:
+        return BackfillJob.objects.order_by("-created_at")
+
+    @extend_schema(request=None, responses={202: BackfillJobSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from ingest.services import backfill
+
+        job = backfill.start_backfill(user=request.user)  # type: ignore[arg-type]
+        job.refresh_from_db()
+        return Response(BackfillJobSerializer(job).data, status=202)
+
+    @extend_schema(request=None, responses=BackfillJobSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str | None = None) -> Response:
+        from ingest.services import backfill
+
+        return Response(BackfillJobSerializer(backfill.pause_backfill(job=self.get_object())).data)
+
+    @extend_schema(request=None, responses=BackfillJobSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str | None = None) -> Response:
+        from ingest.services import backfill
+
+        return Response(BackfillJobSerializer(backfill.resume_backfill(job=self.get_object())).data)
+
+    @extend_schema(request=None, responses=BackfillJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        from ingest.services import backfill
+
+        return Response(BackfillJobSerializer(backfill.cancel_backfill(job=self.get_object())).data)
+
+
+class PublicPlaylistImportView(APIView):
+    """`{"url": "https://open.spotify.com/playlist/…"}`: import what Spotify's public embed page shows of a public
+    playlist — partial (about 50 rows, no album or ISRC). 503 FEATURE_DISABLED unless the runtime setting
+    `spotify.public_links` is on."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: ImportJobSerializer})
+    def post(self, request: Request) -> Response:
+        from ingest.services import public_links
+
+        public_links.require_enabled()
+        url = request.data.get("url") if isinstance(request.data, dict) else None
+        if not isinstance(url, str) or not url.strip():
+            raise ValidationFailed("url: required, a Spotify playlist link")
+        job = public_links.import_public_playlist(link=url, user=request.user)
         return Response(ImportJobSerializer(job).data, status=202)

@@ -32,6 +32,9 @@ class ImportJob(models.Model):
     processed = models.PositiveIntegerField(default=0)
     queued = models.PositiveIntegerField(default=0, help_text="Items that became (or joined) a wanted track.")
     skipped = models.PositiveIntegerField(default=0)
+    partial = models.BooleanField(
+        default=False, help_text="Read from a public page that shows only part of the playlist (about 50 rows)."
+    )
     error_detail = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -131,3 +134,90 @@ class SpotifyAuthRequest(models.Model):
 
     def __str__(self) -> str:
         return f"authorisation of {self.user_id} at {self.created_at:%H:%M}"
+
+
+class PlaylistMirror(models.Model):
+    """A Spotify playlist (or Liked Songs) kept in step: re-read on a schedule, new tracks become wanted, removed
+    ones are reported (never deleted from the library).
+
+    `snapshot_id` is Spotify's for a playlist; Liked Songs has none, so it holds `liked:<total>:<newest added_at>`.
+    The previous sync's tracks are the items of `last_job`, in playlist order (line = position).
+    """
+
+    account = models.ForeignKey(SpotifyAccount, on_delete=models.CASCADE, related_name="mirrors")
+    playlist_id = models.CharField(max_length=64, help_text="A Spotify playlist id, or 'liked' for Liked Songs.")
+    name = models.CharField(max_length=300, blank=True)
+    snapshot_id = models.CharField(max_length=200, blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    next_sync_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_added = models.PositiveIntegerField(default=0)
+    last_removed = models.PositiveIntegerField(default=0)
+    removed_tracks = models.JSONField(
+        default=list, blank=True, help_text="Tracks gone since the sync before: [{artist, title, spotify_id}]."
+    )
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "playlist_id"], name="playlistmirror_one_per_playlist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"mirror of {self.name or self.playlist_id}"
+
+
+class BackfillJob(models.Model):
+    """Filling in Spotify ids, ISRCs, lengths and albums of tracks that came in without them (FREE imports),
+    fifty tracks per worker run so pause and cancel take effect between chunks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        PAUSED = "paused"
+        COMPLETED = "completed"
+        CANCELLED = "cancelled"
+        FAILED = "failed"
+
+        OPEN: tuple[str, ...]
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    not_found = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveBigIntegerField(default=0, help_text="The last track id looked at.")
+    conflict_log = models.JSONField(
+        default=list, blank=True, help_text="Why matches were not applied: [{track, field, value, other_track}]."
+    )
+    error_detail = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"backfill {self.pk} ({self.status}, {self.processed}/{self.total})"
+
+
+BackfillJob.Status.OPEN = (BackfillJob.Status.PENDING, BackfillJob.Status.RUNNING, BackfillJob.Status.PAUSED)
+
+
+class SpotifyLookup(models.Model):
+    """A cached Spotify search: `key` is the query (`isrc:GB…` or `track:<artist>\x1f<title>`); `result` the
+    chosen track or null for a miss. Reused for the runtime setting backfill.cache_ttl_days."""
+
+    key = models.CharField(max_length=700, unique=True)
+    result = models.JSONField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'hit' if self.result else 'miss'})"

@@ -5,8 +5,9 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from ingest.models import ImportItem, ImportJob
+from ingest.models import BackfillJob, ImportItem, ImportJob, PlaylistMirror
 from library.models import Download
+from watchlist.models import WatchedArtist
 
 _DOWNLOAD_STATES: dict[str, str] = {
     Download.Status.COMPLETED: ImportItem.Status.COMPLETED,
@@ -56,8 +57,8 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "name", "source", "format", "filename", "status", "total", "processed", "queued", "skipped",
-                  "progress", "error_detail", "created_at", "started_at", "finished_at"]  # fmt: skip
+        fields = ["id", "name", "source", "format", "filename", "status", "partial", "total", "processed", "queued",
+                  "skipped", "progress", "error_detail", "created_at", "started_at", "finished_at"]  # fmt: skip
         read_only_fields = fields
 
     def get_progress(self, obj: ImportJob) -> dict[str, int] | None:
@@ -80,3 +81,26 @@ class ImportItemSerializer(serializers.ModelSerializer[ImportItem]):
         if obj.status == ImportItem.Status.QUEUED and obj.download is not None:
             return _DOWNLOAD_STATES.get(obj.download.status, ImportItem.Status.QUEUED)
         return str(obj.status)
+
+
+class WatchedArtistSerializer(serializers.ModelSerializer[WatchedArtist]):
+    class Meta:
+        model = WatchedArtist
+        fields = ["id", "name", "spotify_id", "source", "added_at", "active"]
+        read_only_fields = fields
+
+
+class PlaylistMirrorSerializer(serializers.ModelSerializer[PlaylistMirror]):
+    class Meta:
+        model = PlaylistMirror
+        fields = ["id", "playlist_id", "name", "snapshot_id", "enabled", "created_at", "last_synced_at",
+                  "next_sync_at", "last_job", "last_added", "last_removed", "removed_tracks", "last_error"]  # fmt: skip
+        read_only_fields = fields
+
+
+class BackfillJobSerializer(serializers.ModelSerializer[BackfillJob]):
+    class Meta:
+        model = BackfillJob
+        fields = ["id", "status", "total", "processed", "matched", "not_found", "conflicts", "errors",
+                  "conflict_log", "error_detail", "created_at", "started_at", "finished_at"]  # fmt: skip
+        read_only_fields = fields

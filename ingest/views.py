@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from harmony.clients.http import ClientError
 from harmony.errors import HarmonyError, ValidationFailed
 from ingest import services
-from ingest.models import ImportItem, ImportJob
+from ingest.models import BackfillJob, ImportItem, ImportJob, PlaylistMirror
 from ingest.serializers import ImportItemSerializer
+from watchlist.models import WatchedArtist
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+ARTISTS_SHOWN = 200
 
 
 def _staging() -> Path:
@@ -112,6 +114,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def spotify_page(request: HttpRequest) -> HttpResponse:
     from ingest.services import spotify
+    from library import runtime
 
     state = spotify.status(user=request.user)  # type: ignore[arg-type]
     playlists, problem = [], ""
@@ -120,7 +123,16 @@ def spotify_page(request: HttpRequest) -> HttpResponse:
             playlists = spotify.list_playlists(user=request.user)  # type: ignore[arg-type]
         except (HarmonyError, ClientError) as exc:
             problem = getattr(exc, "message", str(exc))
-    return render(request, "ingest/spotify.html", {"spotify": state, "playlists": playlists, "problem": problem})
+    mirrors = PlaylistMirror.objects.filter(account__user=request.user)  # type: ignore[misc]
+    context = {
+        "spotify": state, "playlists": playlists, "problem": problem,
+        "artists": WatchedArtist.objects.order_by("name", "id")[:ARTISTS_SHOWN],
+        "artist_count": WatchedArtist.objects.count(),
+        "mirrors": mirrors.order_by("name", "id"),
+        "backfill": BackfillJob.objects.order_by("-created_at").first(),
+        "public_links": runtime.get("spotify.public_links"),
+    }  # fmt: skip
+    return render(request, "ingest/spotify.html", context)
 
 
 @require_http_methods(["POST"])
@@ -128,7 +140,10 @@ def spotify_import(request: HttpRequest) -> HttpResponse:
     from ingest.services import spotify
 
     try:
-        job = spotify.start_import(user=request.user, playlist=request.POST.get("playlist", ""))  # type: ignore[arg-type]
+        job = spotify.start_import(
+            user=request.user,  # type: ignore[arg-type]
+            playlist=request.POST.get("playlist", ""), mirror=request.POST.get("mirror", "1") == "1",
+        )  # fmt: skip
     except HarmonyError as exc:
         messages.error(request, exc.message)
         return redirect("spotify")
@@ -170,3 +185,75 @@ def spotify_disconnect(request: HttpRequest) -> HttpResponse:
     spotify.disconnect(user=request.user)  # type: ignore[arg-type]
     messages.success(request, "Disconnected from Spotify; the stored tokens are deleted.")
     return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def spotify_followed_artists(request: HttpRequest) -> HttpResponse:
+    from ingest.services import followed
+
+    try:
+        followed.start_followed_artists_import(user=request.user)  # type: ignore[arg-type]
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Reading the artists you follow on Spotify; they appear below.")
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def mirror_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    from ingest.services import mirrors
+
+    try:
+        mirrors.request_sync(mirror=get_object_or_404(PlaylistMirror, pk=pk, account__user_id=request.user.pk))
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def mirror_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    from ingest.services import mirrors
+
+    mirrors.stop_mirroring(mirror=get_object_or_404(PlaylistMirror, pk=pk, account__user_id=request.user.pk))
+    messages.success(request, "Stopped mirroring; the tracks it brought in stay wanted.")
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def backfill_start(request: HttpRequest) -> HttpResponse:
+    from ingest.services import backfill
+
+    try:
+        backfill.start_backfill(user=request.user)  # type: ignore[arg-type]
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def backfill_control(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    from ingest.services import backfill
+
+    actions = {"pause": backfill.pause_backfill, "resume": backfill.resume_backfill, "cancel": backfill.cancel_backfill}
+    act = actions.get(verb)
+    if act is None:
+        return HttpResponse(status=404)
+    try:
+        act(job=get_object_or_404(BackfillJob, pk=pk))
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+    return redirect("spotify")
+
+
+@require_http_methods(["POST"])
+def public_import(request: HttpRequest) -> HttpResponse:
+    from ingest.services import public_links
+
+    try:
+        public_links.require_enabled()
+        job = public_links.import_public_playlist(link=request.POST.get("url", ""), user=request.user)
+    except HarmonyError as exc:
+        messages.error(request, exc.message)
+        return redirect("spotify")
+    return redirect("import-detail", pk=job.pk)

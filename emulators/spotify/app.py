@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import re
 import secrets
 import shlex
@@ -28,6 +29,7 @@ REFRESH_TOKEN_TTL_S = 183 * 24 * 3600  # six months from consent (contract rule 
 CODE_TTL_S = 600
 PAGE_MAX = 50
 SEARCH_MAX, SEARCH_DEFAULT = 10, 5
+EMBED_ROWS = 50  # the public embed page lists about the first 50 tracks (contract §11)
 _ID = re.compile(r"[0-9A-Za-z]{22}")
 _VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 ALL_SCOPES = ("playlist-read-private", "playlist-read-collaborative", "user-library-read", "user-follow-read")
@@ -68,7 +70,8 @@ def _removed(_: SpotifyEmulator, request: Request, **__: str) -> Response:
 class SpotifyEmulator(EmulatorApp):
     """Spotify for a Development-Mode app: see shared/contracts/spotify.md §10. Knobs for tests:
     `rate_limit_next()`, `expire_access_tokens()`, `revoke_refresh_tokens()`, `deny_consent`, `consent_user`,
-    `rotate_refresh_tokens`."""
+    `rotate_refresh_tokens`, `embed_shape_changed` (the public embed page without its track list), `dead_embeds`
+    (playlist ids whose embed page is a removed entity)."""
 
     name = "spotify"
     routes = [
@@ -81,8 +84,11 @@ class SpotifyEmulator(EmulatorApp):
         Rule("/v1/playlists/<playlist_id>", endpoint="playlist", methods=["GET"]),
         Rule("/v1/playlists/<playlist_id>/items", endpoint="playlist_items", methods=["GET"]),
         Rule("/v1/tracks/<track_id>", endpoint="track", methods=["GET"]),
+        Rule("/v1/albums/<album_id>", endpoint="album", methods=["GET"]),
+        Rule("/v1/albums/<album_id>/tracks", endpoint="album_tracks", methods=["GET"]),
         Rule("/v1/tracks", endpoint="removed", methods=["GET"]),  # batch lookups: removed (rule 4)
         Rule("/v1/search", endpoint="search", methods=["GET"]),
+        Rule("/embed/playlist/<playlist_id>", endpoint="embed_playlist", methods=["GET"]),
         # Removed for Development Mode (§7.13): 403 Forbidden.
         Rule("/v1/playlists/<playlist_id>/tracks", endpoint="removed", methods=["GET", "POST", "PUT", "DELETE"]),
         Rule("/v1/albums", endpoint="removed", methods=["GET"]),
@@ -135,6 +141,8 @@ class SpotifyEmulator(EmulatorApp):
         self._rate_limit_headers: dict[str, str] = {}
         self._rate_limit_body: dict[str, Any] | None = None
         self.api_calls = 0
+        self.embed_shape_changed = False
+        self.dead_embeds: set[str] = set()
 
     def _all_rows(self) -> list[Row]:
         rows = [row for p in self.playlists.values() for row in p.rows]
@@ -483,6 +491,44 @@ class SpotifyEmulator(EmulatorApp):
             return api_error(404, "Resource not found")
         return json_response(self._track_json(request, found))
 
+    def _album_tracks(self, album_id: str) -> list[TrackData] | Response:
+        if not _ID.fullmatch(album_id):
+            return api_error(400, "Invalid base62 id")
+        tracks = sorted((t for t in self.tracks.values() if t.album.id == album_id), key=lambda t: t.track_number)
+        return tracks or api_error(404, "Resource not found")
+
+    def _simplified_track_json(self, request: Request, track: TrackData) -> dict[str, Any]:
+        body = self._track_json(request, track)
+        del body["album"], body["external_ids"]  # simplified tracks carry neither (contract rule 6)
+        return body
+
+    def album(self, request: Request, album_id: str) -> Response:
+        caller = self._caller(request, user=False)
+        if isinstance(caller, Response):
+            return caller
+        tracks = self._album_tracks(album_id)
+        if isinstance(tracks, Response):
+            return tracks
+        body = self._track_json(request, tracks[0])["album"]
+        rows = [self._simplified_track_json(request, t) for t in tracks]
+        page = self._page(request, rows, PAGE_MAX, 0)
+        page["href"] = page["href"].replace(f"/albums/{album_id}", f"/albums/{album_id}/tracks")
+        page["next"] = page["next"] and page["next"].replace(f"/albums/{album_id}", f"/albums/{album_id}/tracks")
+        body.update(copyrights=[], external_ids={}, genres=[], tracks=page)
+        return json_response(body)
+
+    def album_tracks(self, request: Request, album_id: str) -> Response:
+        caller = self._caller(request, user=False)
+        if isinstance(caller, Response):
+            return caller
+        tracks = self._album_tracks(album_id)
+        if isinstance(tracks, Response):
+            return tracks
+        paging = self._paging(request, tracks)
+        if isinstance(paging, Response):
+            return paging
+        return json_response(self._page(request, [self._simplified_track_json(request, t) for t in tracks], *paging))
+
     def search(self, request: Request) -> Response:
         caller = self._caller(request, user=False)
         if isinstance(caller, Response):
@@ -506,6 +552,42 @@ class SpotifyEmulator(EmulatorApp):
             )
             body[f"{kind}s"] = self._page(request, hits, limit, offset, {"q": query, "type": ",".join(types)})
         return json_response(body)
+
+    def embed_playlist(self, request: Request, playlist_id: str) -> Response:
+        """The public embed page (contract §11): HTML carrying `__NEXT_DATA__`, at most 50 rows; private playlists
+        and unknown ids are a 404 page."""
+        found = self.playlists.get(playlist_id)
+        if found is None or not found.public:
+            return Response("<!doctype html><title>Page not found</title>", status=404, mimetype="text/html")
+        if playlist_id in self.dead_embeds:
+            props: dict[str, Any] = {"status": 404, "forbiddenReason": "ENTITY_REMOVED"}
+        else:
+            rows = [self._embed_row(row) for row in found.rows if row.track][:EMBED_ROWS]
+            owner = self.users.get(found.owner_id)
+            entity: dict[str, Any] = {
+                "type": "playlist", "id": found.id, "uri": f"spotify:playlist:{found.id}", "name": found.name,
+                "title": found.name, "subtitle": owner.display_name if owner else found.owner_id,
+                "releaseDate": None, "isPlayable": True, "visualIdentity": {"image": []},
+            }  # fmt: skip
+            entity["tracks" if self.embed_shape_changed else "trackList"] = rows
+            props = {"state": {"data": {"entity": entity}, "settings": {"session": {"isAnonymous": True}}}}
+        data = json.dumps({"props": {"pageProps": props}, "page": "/embed/playlist/[id]"})
+        html = (
+            '<!doctype html><html><head><title>Spotify Embed</title></head><body><div id="__next"></div>'
+            f'<script id="__NEXT_DATA__" type="application/json">{data}</script></body></html>'
+        )
+        return Response(html, mimetype="text/html")
+
+    @staticmethod
+    def _embed_row(row: Row) -> dict[str, Any]:
+        track = row.track
+        assert track is not None
+        return {
+            "uri": f"spotify:track:{track.id}", "uid": track.id[:20], "title": track.name,
+            "subtitle": ",\u00a0".join(a.name for a in track.artists), "duration": track.duration_ms,
+            "isExplicit": False, "isPlayable": True, "playabilityReason": "PLAYABLE", "entityType": "track",
+            "audioPreview": None, "contentRatings": {"labels": []},
+        }  # fmt: skip
 
     def _find_playlist(self, playlist_id: str) -> PlaylistData | Response:
         if not _ID.fullmatch(playlist_id):

@@ -113,12 +113,31 @@ def result_from_items(rows: Sequence[dict[str, Any]]) -> parsers.ParseResult:
     return parsers.ParseResult(format="json", items=items, rejected=[], links=[], playlists=[])
 
 
-def create_import(
-    *, result: parsers.ParseResult, source: str, name: str = "", filename: str = "", user: Any = None
-) -> ImportJob:
-    """Accept an import: the job and all of its items in bulk; resolution follows in the worker.
+def link_skip_reason(kind: str) -> str:
+    """Why a Spotify link in a file or pasted text is skipped, naming what would read it."""
+    if kind == "playlist":
+        return (
+            "a Spotify playlist link is not read from a file or pasted text: paste it on the Spotify page (public "
+            "playlists, when the runtime setting spotify.public_links is on) or import your own playlists there "
+            "in PRO mode"
+        )
+    return f"a Spotify {kind} link is not read from a file or pasted text; export the tracks to a file instead"
 
-    Side effects: inserts the ImportJob and its ImportItems; enqueues `ingest.process_import` after commit.
+
+def create_import(
+    *,
+    result: parsers.ParseResult,
+    source: str,
+    name: str = "",
+    filename: str = "",
+    user: Any = None,
+    partial: bool = False,
+) -> ImportJob:
+    """Accept an import: the job and all of its items in bulk; resolution follows in the worker. `partial` labels
+    an import read from a source that shows only part of a playlist.
+
+    Side effects: inserts the ImportJob and its ImportItems; enqueues `ingest.process_import` after commit, and
+    `ingest.expand_links` when its Spotify links can be read (PRO connected, or public links on).
     """
     rows = [
         ImportItem(
@@ -134,7 +153,7 @@ def create_import(
         for rejected in result.rejected
     ] + [
         ImportItem(line=0, raw=link.url, status=ImportItem.Status.SKIPPED, reason=ImportItem.Reason.UNSUPPORTED,
-                   detail=f"a Spotify {link.kind} link needs Spotify PRO mode, which is not built yet")
+                   detail=link_skip_reason(link.kind)[:300])
         for link in result.links
     ]  # fmt: skip
     with transaction.atomic():
@@ -145,6 +164,7 @@ def create_import(
             filename=filename[:300],
             total=len(rows),
             skipped=len(result.rejected) + len(result.links),
+            partial=partial,
             processed=len(result.rejected) + len(result.links),
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -152,7 +172,21 @@ def create_import(
             row.job = job
         ImportItem.objects.bulk_create(rows, batch_size=2000)
         transaction.on_commit(lambda: _enqueue_processing(job.pk))
+        if _links_readable(result, user):
+            transaction.on_commit(lambda: _enqueue_link_expansion(job.pk))
     return job
+
+
+def _links_readable(result: parsers.ParseResult, user: Any) -> bool:
+    from ingest.services.links import should_expand
+
+    return should_expand(has_links=bool(result.links), user=user)
+
+
+def _enqueue_link_expansion(job_id: int) -> None:
+    from ingest.tasks import expand_links
+
+    expand_links.delay(job_id=job_id)
 
 
 def _enqueue_processing(job_id: int) -> None:

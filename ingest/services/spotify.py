@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,9 @@ from harmony import crypto
 from harmony.clients import spotify
 from harmony.clients.http import ClientError
 from harmony.errors import Conflict, DependencyError, FeatureDisabled, RateLimited, ValidationFailed
-from ingest.models import ImportItem, ImportJob, SpotifyAccount, SpotifyAuthRequest
+from ingest.models import ImportItem, ImportJob, PlaylistMirror, SpotifyAccount, SpotifyAuthRequest
+from library import runtime
+from matching.query import identity_key
 
 AUTH_REQUEST_TTL = timedelta(minutes=10)
 REFRESH_SKEW = timedelta(seconds=60)
@@ -201,10 +203,13 @@ def list_playlists(*, user: User) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def start_import(*, user: User, playlist: str) -> ImportJob:
+def start_import(*, user: User, playlist: str, mirror: bool = True) -> ImportJob:
     """Import a playlist of the user's (its id) or their Liked Songs (`"liked"`); the worker reads it from Spotify.
 
-    Side effects: creates a pending ImportJob; enqueues `ingest.fetch_spotify_import` after commit.
+    With `mirror` (the default: only playlists the user owns or collaborates on can be read at all) the playlist
+    is also kept in step afterwards by `ingest.sync_playlists`.
+    Side effects: creates a pending ImportJob (and creates or re-enables its PlaylistMirror); enqueues
+    `ingest.fetch_spotify_import` after commit.
     """
     from ingest.services.imports import check_backpressure
     from ingest.tasks import fetch_spotify_import
@@ -215,46 +220,92 @@ def start_import(*, user: User, playlist: str) -> ImportJob:
     check_backpressure()
     if playlist != LIKED_SONGS and not _SPOTIFY_ID.match(playlist):
         raise ValidationFailed("playlist: a Spotify playlist id (22 letters and digits) or 'liked'")
-    job = ImportJob.objects.create(
-        source=ImportJob.Source.SPOTIFY, format="spotify_liked" if playlist == LIKED_SONGS else "spotify_playlist",
-        filename=playlist, name="Liked Songs" if playlist == LIKED_SONGS else "", created_by=user,
-    )  # fmt: skip
-    transaction.on_commit(lambda: fetch_spotify_import.delay(job_id=job.pk))
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            source=ImportJob.Source.SPOTIFY, format=import_format(playlist), filename=playlist,
+            name="Liked Songs" if playlist == LIKED_SONGS else "", created_by=user,
+        )  # fmt: skip
+        if mirror:
+            PlaylistMirror.objects.update_or_create(
+                account=account, playlist_id=playlist,
+                defaults={"enabled": True, "last_job": job, "next_sync_at": timezone.now() + sync_interval(),
+                          "last_error": ""},
+            )  # fmt: skip
+        transaction.on_commit(lambda: fetch_spotify_import.delay(job_id=job.pk))
     return job
+
+
+def import_format(playlist: str) -> str:
+    return "spotify_liked" if playlist == LIKED_SONGS else "spotify_playlist"
+
+
+def sync_interval() -> timedelta:
+    return timedelta(seconds=int(runtime.get("spotify.sync_interval_s")))
+
+
+def liked_marker(total: int, newest_added_at: datetime | None) -> str:
+    """Liked Songs' stand-in for a snapshot_id: its size and its newest row's time."""
+    return f"liked:{total}:{newest_added_at.isoformat() if newest_added_at else '-'}"
 
 
 def fetch_import(*, job_id: int) -> float:
     """Read a pending Spotify import's tracks into its items, then resolve them like any import.
 
     Returns 0, or the seconds to wait when Spotify answered 429 (the task reschedules itself; nothing sleeps).
-    Side effects: Spotify calls; ImportItem inserts; the job; the account's rate-limit mark.
+    Side effects: Spotify calls; ImportItem inserts; the job; the account's rate-limit mark; the baseline of the
+    PlaylistMirror started with this import.
     """
     from ingest.services.imports import process_import
 
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).select_related("created_by").first()
     if job is None or job.created_by is None:
         return 0
+    account = SpotifyAccount.objects.filter(user=job.created_by).first()
     try:
-        account, client = client_for(user=job.created_by)
+        _, client = client_for(user=job.created_by)
         if job.filename == LIKED_SONGS:
             entries, name = list(client.saved_tracks()), "Liked Songs"
+            newest = entries[0].added_at if entries else None
+            marker = liked_marker(len(entries), newest)
         else:
-            name = client.playlist(job.filename).name
+            playlist = client.playlist(job.filename)
+            name, marker = playlist.name, playlist.snapshot_id
             entries = list(client.playlist_entries(job.filename))
     except RateLimited as exc:
         return _wait(job, float(exc.retry_after_s))
-    except spotify.SpotifyRateLimited as exc:
-        park(account=account, retry_after_s=exc.retry_after_s or 5.0)
+    except spotify.SpotifyRateLimited as exc:  # from the API, or from the token endpoint while refreshing
+        if account is not None:
+            park(account=account, retry_after_s=exc.retry_after_s or 5.0)
         return _wait(job, exc.retry_after_s or 5.0)
     except spotify.SpotifyForbidden:
-        return _fail(job, "Spotify lets apps like this one read only playlists you own or collaborate on; export this "
-                          "playlist (e.g. with Exportify) and import the file instead")  # fmt: skip
+        return _fail(job, NOT_OWNED)
     except spotify.SpotifyNotFound:
-        return _fail(job, "Spotify's own playlists (editorial, algorithmic) cannot be read by apps like this one")
+        return _fail(job, NOT_READABLE)
     except Conflict as exc:
         return _fail(job, exc.message)
     except (spotify.SpotifyRejected, ClientError) as exc:
         return _fail(job, f"Spotify: {exc.message}")
+    rows = entry_rows(job, entries, name)
+    store_rows(job, rows, name)
+    process_import(job_id=job.pk)
+    now = timezone.now()
+    PlaylistMirror.objects.filter(last_job=job).update(
+        name=name[:300], snapshot_id=marker[:200], last_synced_at=now, next_sync_at=now + sync_interval(),
+        last_added=len(track_keys(rows)), last_removed=0, removed_tracks=[], last_error="",
+    )  # fmt: skip
+    return 0
+
+
+NOT_OWNED = (
+    "Spotify lets apps like this one read only playlists you own or collaborate on; export this playlist (e.g. "
+    "with Exportify) and import the file instead"
+)
+NOT_READABLE = "Spotify's own playlists (editorial, algorithmic) cannot be read by apps like this one"
+
+
+def entry_rows(job: ImportJob, entries: list[spotify.PlaylistEntry], name: str) -> list[ImportItem]:
+    """The import items of a playlist's rows, in playlist order (line = position, from 1); episodes and removed
+    rows are kept as skipped items so the positions stay the playlist's."""
     rows = []
     for line, entry in enumerate(entries, start=1):
         track = entry.track
@@ -271,14 +322,31 @@ def fetch_import(*, job_id: int) -> float:
             spotify_id=track.id or "", track_number=track.track_number, playlist=name[:300],
             status=ImportItem.Status.NORMALIZED,
         ))  # fmt: skip
+    return rows
+
+
+def store_rows(job: ImportJob, rows: list[ImportItem], name: str) -> None:
+    """Side effects: inserts the items; sets the job's name (unless it has one) and counters."""
     skipped = sum(1 for row in rows if row.status == ImportItem.Status.SKIPPED)
     with transaction.atomic():
         ImportItem.objects.bulk_create(rows, batch_size=2000)
         ImportJob.objects.filter(pk=job.pk).update(
-            name=job.name or name, total=len(rows), skipped=skipped, processed=skipped, error_detail=""
+            name=job.name or name[:300], total=len(rows), skipped=skipped, processed=skipped, error_detail=""
         )
-    process_import(job_id=job.pk)
-    return 0
+
+
+def track_key(item: ImportItem) -> str:
+    """What makes two playlist rows the same track across syncs: the Spotify id, else artist and title."""
+    return f"sp:{item.spotify_id}" if item.spotify_id else f"id:{identity_key(item.artist, item.title)}"
+
+
+def track_keys(rows: list[ImportItem]) -> dict[str, ImportItem]:
+    """The tracks among a playlist's items (episodes and removed rows left out), first row of each, in order."""
+    keys: dict[str, ImportItem] = {}
+    for row in rows:
+        if row.reason != ImportItem.Reason.INVALID and row.title:
+            keys.setdefault(track_key(row), row)
+    return keys
 
 
 def _wait(job: ImportJob, seconds: float) -> float:
@@ -291,4 +359,5 @@ def _fail(job: ImportJob, message: str) -> float:
     ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
         status=ImportJob.Status.FAILED, error_detail=message[:1000], finished_at=timezone.now()
     )
+    PlaylistMirror.objects.filter(last_job=job).update(enabled=False, last_error=message[:300])
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,9 @@ import requests
 
 from emulators.spotify import DEMO_USER, EDITORIAL_ID, ArtistData, SpotifyEmulator, UserData, sid
 from harmony.clients import spotify
+from harmony.clients.http import OutboundBlocked
 from harmony.clients.spotify.data import parse_playlist_row
+from harmony.clients.spotify.embed import EmbedShapeChanged, EmbedTrack, SpotifyEmbedClient, parse_embed_page
 
 REDIRECT = "http://127.0.0.1:8000/spotify/callback"
 NIGHT_DRIVE = sid("playlist:hubuser:Night Drive")
@@ -286,3 +289,89 @@ def test_unreachable_spotify_is_transient():
     with pytest.raises(spotify.SpotifyUnavailable) as excinfo:
         client.me()
     assert "tok-never-shown" not in str(excinfo.value)
+
+
+def test_saved_tracks_summary_is_one_call(server, app):
+    client = client_for(server, app.issue_access_token())
+    before = app.api_calls
+
+    summary = client.saved_tracks_summary()
+
+    assert app.api_calls == before + 1
+    newest = app.users[DEMO_USER].saved[0].added_at
+    assert (summary.total, summary.newest_added_at) == (19, spotify.parse_timestamp(newest))
+
+
+def embed_client(server, **kwargs) -> SpotifyEmbedClient:
+    return SpotifyEmbedClient(embed_url=server.url, timeout=5, user_agent="harmony-tests", **kwargs)
+
+
+def test_embed_client_reads_a_public_playlist(server):
+    playlist = embed_client(server).playlist(NIGHT_DRIVE)
+
+    assert (playlist.id, playlist.name, playlist.owner, len(playlist.tracks)) == (NIGHT_DRIVE, "Night Drive",
+                                                                                  "Hub User", 6)  # fmt: skip
+    assert playlist.tracks[2] == EmbedTrack(id=KARMA_POLICE, title="Karma Police", artists=("Radiohead",),
+                                            duration_ms=261000)  # fmt: skip
+
+
+def test_embed_client_private_and_dead_playlists_are_not_found(server, app):
+    app.dead_embeds.add(NIGHT_DRIVE)
+
+    for playlist in (DEEP_DIVE, NIGHT_DRIVE):
+        with pytest.raises(spotify.SpotifyNotFound):
+            embed_client(server).playlist(playlist)
+
+
+def test_embed_client_caps_the_page_size(server):
+    with pytest.raises(spotify.SpotifyRejected, match="larger than 1000 bytes"):
+        embed_client(server, max_bytes=1000).playlist(NIGHT_DRIVE)
+
+
+def _page(next_data: str) -> str:
+    return f'<html><script id="__NEXT_DATA__" type="application/json">{next_data}</script></html>'
+
+
+@pytest.mark.parametrize(
+    ("html", "missing"),
+    [
+        ("<html>no data</html>", "script#__NEXT_DATA__"),
+        (_page("{not json"), "script#__NEXT_DATA__ (not JSON)"),
+        (_page('{"props": {}}'), "props.pageProps"),
+        (_page('{"props": {"pageProps": {"state": {"data": {}}}}}'), "props.pageProps.state.data.entity"),
+        (_page('{"props": {"pageProps": {"state": {"data": {"entity": {"items": []}}}}}}'),
+         "props.pageProps.state.data.entity.trackList"),
+        (_page('{"props": {"pageProps": {"state": {"data": {"entity": {"trackList": [{"uri": "x"}]}}}}}}'),
+         "props.pageProps.state.data.entity.trackList[0].title/subtitle"),
+    ],
+)  # fmt: skip
+def test_embed_page_shape_changes_name_the_missing_path(html, missing):
+    with pytest.raises(EmbedShapeChanged) as caught:
+        parse_embed_page(html, NIGHT_DRIVE)
+
+    assert caught.value.missing == missing
+
+
+def test_embed_page_splits_artists_only_on_the_no_break_separator():
+    row = {"uri": f"spotify:track:{KARMA_POLICE}", "title": "Song", "subtitle": "Tyler, the Creator,\u00a0Kali Uchis",
+           "duration": 1000, "entityType": "track"}  # fmt: skip
+    data = json.dumps({"props": {"pageProps": {"state": {"data": {"entity": {"name": "P", "trackList": [row]}}}}}})
+
+    (track,) = parse_embed_page(_page(data), NIGHT_DRIVE).tracks
+
+    assert track.artists == ("Tyler, the Creator", "Kali Uchis")
+
+
+def test_embed_client_refuses_other_hosts(server):
+    client = embed_client(server)
+
+    with pytest.raises(OutboundBlocked):
+        client.session.get("https://open.spotify.com/embed/playlist/x")
+
+
+def test_album_tracks_carry_the_album_but_no_isrc(server, app):
+    album, tracks = client_for(server, app.issue_access_token()).album_tracks(sid("album:Radiohead:Kid A"))
+
+    assert (album.name, album.release_date, album.album_type) == ("Kid A", "2000", "album")
+    assert [t.track_number for t in tracks] == list(range(1, 11))
+    assert {(t.album, t.isrc) for t in tracks} == {(album, None)}

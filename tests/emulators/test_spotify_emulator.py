@@ -131,3 +131,56 @@ def test_registry_builds_the_demo_emulator():
     assert isinstance(app, SpotifyEmulator)
     assert app.client_id == service.demo_env["SPOTIFY_CLIENT_ID"]
     assert app._redirect_allowed(service.demo_env["SPOTIFY_REDIRECT_URI"])
+
+
+def _next_data(html: str) -> dict:
+    import json
+    import re
+
+    found = re.search(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', html, re.DOTALL)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_embed_page_serves_a_public_playlist_without_a_token(server):
+    response = requests.get(f"{server.url}/embed/playlist/{sid('playlist:hubuser:Night Drive')}", timeout=5)
+
+    assert (response.status_code, response.headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+    entity = _next_data(response.text)["props"]["pageProps"]["state"]["data"]["entity"]
+    assert (entity["type"], entity["name"], entity["subtitle"]) == ("playlist", "Night Drive", "Hub User")
+    assert [row["title"] for row in entity["trackList"]][:2] == ["One More Time", "Harder, Better, Faster, Stronger"]
+    assert len(entity["trackList"]) == 6  # tracks only: no local file, removed row or episode
+
+
+def test_embed_page_caps_rows_and_hides_private_playlists(server):
+    private = requests.get(f"{server.url}/embed/playlist/{DEEP_DIVE}", timeout=5)
+    app = server.app
+    app.playlists[DEEP_DIVE].public = True
+    public = requests.get(f"{server.url}/embed/playlist/{DEEP_DIVE}", timeout=5)
+
+    assert private.status_code == 404
+    assert len(_next_data(public.text)["props"]["pageProps"]["state"]["data"]["entity"]["trackList"]) == 50
+
+
+def test_embed_page_knobs_change_the_shape_and_kill_the_entity(server, app):
+    playlist = sid("playlist:hubuser:Night Drive")
+    app.embed_shape_changed = True
+    changed = _next_data(requests.get(f"{server.url}/embed/playlist/{playlist}", timeout=5).text)
+    app.dead_embeds.add(playlist)
+    dead = _next_data(requests.get(f"{server.url}/embed/playlist/{playlist}", timeout=5).text)
+
+    assert "trackList" not in changed["props"]["pageProps"]["state"]["data"]["entity"]
+    assert dead["props"]["pageProps"] == {"status": 404, "forbiddenReason": "ENTITY_REMOVED"}
+
+
+def test_album_endpoints_serve_simplified_tracks(get):
+    album_id = sid("album:Radiohead:OK Computer")
+
+    album = get(f"/v1/albums/{album_id}").json()
+    page = get(f"/v1/albums/{album_id}/tracks", limit=5, offset=10).json()
+
+    assert (album["name"], album["tracks"]["total"], album["tracks"]["next"]) == ("OK Computer", 12, None)
+    assert "external_ids" not in album["tracks"]["items"][0]
+    assert "album" not in album["tracks"]["items"][0]
+    assert [t["name"] for t in page["items"]] == ["Lucky", "The Tourist"]
+    assert get(f"/v1/albums/{sid('album:none')}").status_code == 404

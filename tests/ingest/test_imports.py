@@ -232,5 +232,5 @@ def test_command_imports_and_refuses_links(tmp_path):
 
     assert out.getvalue().startswith("import ")
     assert "3 wanted, 1 skipped" in out.getvalue()
-    with pytest.raises(CommandError, match="not built yet"):
+    with pytest.raises(CommandError, match="FEATURE_DISABLED"):
         call_command("import_playlist", "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M")

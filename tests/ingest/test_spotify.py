@@ -10,7 +10,6 @@ import pytest
 import requests
 from django.utils import timezone
 
-from emulators.spotify import SpotifyEmulator
 from harmony.errors import Conflict, RateLimited
 from ingest.models import SpotifyAccount, SpotifyAuthRequest
 from ingest.services import spotify
@@ -19,17 +18,6 @@ pytestmark = pytest.mark.django_db
 
 REDIRECT = "http://127.0.0.1:8000/spotify/callback"
 CLIENT_ID = "harmony-test-client"
-
-
-@pytest.fixture
-def spotify_emulator(settings, emulator):
-    app = SpotifyEmulator(client_id=CLIENT_ID, redirect_uris=(REDIRECT,))
-    running = emulator(app)
-    settings.SPOTIFY_CLIENT_ID = CLIENT_ID
-    settings.SPOTIFY_REDIRECT_URI = REDIRECT
-    settings.SPOTIFY_ACCOUNTS_URL = running.url
-    settings.SPOTIFY_API_URL = running.url
-    return app
 
 
 def _consent(authorize_url: str) -> dict[str, str]:
@@ -48,12 +36,6 @@ def connect(client) -> dict[str, str]:
     assert query["code_challenge_method"] == ["S256"]
     assert query["client_id"] == [CLIENT_ID]
     return _consent(started["Location"])
-
-
-@pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_connect_flow_stores_encrypted_tokens(logged_in, user, spotify_emulator):
@@ -152,18 +134,6 @@ def test_unconfigured_connect_is_feature_disabled(authed_client, settings):
     assert response.json()["error"]["code"] == "FEATURE_DISABLED"
     assert response.json()["error"]["meta"] == {"reason": "not_configured"}
     assert authed_client.get("/api/v1/spotify/status").json()["mode"] == "free"
-
-
-@pytest.fixture
-def connected(user, spotify_emulator):
-    """An account connected to the emulator's demo user, without the browser dance."""
-    from harmony import crypto
-
-    token = spotify_emulator.issue_access_token()
-    return SpotifyAccount.objects.create(
-        user=user, spotify_user_id="hubuser", display_name="Hub User", access_token_encrypted=crypto.encrypt(token),
-        expires_at=timezone.now() + timedelta(hours=1), authorized_at=timezone.now(),
-    )  # fmt: skip
 
 
 def _playlist_id(client, name: str) -> str:

@@ -12,6 +12,7 @@ from harmony.clients.spotify.client import SpotifyClient
 from harmony.clients.spotify.data import (
     Album,
     Artist,
+    LibrarySummary,
     Playlist,
     PlaylistEntry,
     Track,
@@ -34,6 +35,7 @@ __all__ = [
     "SERVICE",
     "Album",
     "Artist",
+    "LibrarySummary",
     "Playlist",
     "PlaylistEntry",
     "SpotifyAuth",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -16,8 +17,10 @@ import requests
 
 from harmony.clients.http import ServiceSession, ServiceUnavailable, retry_after_seconds
 from harmony.clients.spotify.data import (
+    Album,
     Artist,
     JsonObject,
+    LibrarySummary,
     Playlist,
     PlaylistEntry,
     Track,
@@ -25,6 +28,7 @@ from harmony.clients.spotify.data import (
     _object,
     _objects,
     _preview,
+    parse_album,
     parse_artist,
     parse_playlist,
     parse_playlist_row,
@@ -89,9 +93,30 @@ class SpotifyClient:
         """Liked Songs, newest first (§7.11)."""
         yield from self._pages("me/tracks", {"limit": PAGE_LIMIT, "market": "from_token"}, parse_saved_track)
 
+    def saved_tracks_summary(self) -> LibrarySummary:
+        """How many Liked Songs there are and when the newest was added: one call, a change marker for Liked Songs,
+        which has no snapshot_id."""
+        body = self._get("me/tracks", {"limit": 1, "market": "from_token"})
+        rows = _objects(body.get("items", []), "items")
+        newest = parse_saved_track(rows[0]).added_at if rows else None
+        total = body.get("total")
+        return LibrarySummary(total=total if isinstance(total, int) and not isinstance(total, bool) else len(rows),
+                              newest_added_at=newest)  # fmt: skip
+
     def followed_artists(self) -> Iterator[Artist]:
         """Followed artists through cursor paging (§7.12)."""
         yield from self._pages("me/following", {"type": "artist", "limit": PAGE_LIMIT}, parse_artist, key="artists")
+
+    def album_tracks(self, album_id: str) -> tuple[Album, list[Track]]:
+        """An album and its tracks (§7.4, §7.5). Album tracks are simplified: no ISRC; each gets the album set."""
+        body = self._get(f"albums/{_segment(album_id)}", {"market": "from_token"})
+        album = parse_album(body)
+        first = _object(body.get("tracks"), "album tracks")
+        rows = _objects(first.get("items", []), "tracks")
+        following = first.get("next")
+        if isinstance(following, str) and following:
+            rows += list(self._pages(following, {}, _itself))
+        return album, [replace(parse_track(row), album=album) for row in rows]
 
     def track(self, track_id: str) -> Track:
         """One full track (with its ISRC). Batch lookups are gone for Development Mode: one call per track."""
@@ -165,6 +190,10 @@ def _path(url: str) -> str:
     path = url.split("?", 1)[0]
     marker = "/v1/"
     return path[path.index(marker) + len(marker) :] if marker in path else path
+
+
+def _itself(row: JsonObject) -> JsonObject:
+    return row
 
 
 def _error_body(response: requests.Response) -> tuple[str, str | None]:

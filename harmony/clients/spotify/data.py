@@ -83,6 +83,14 @@ class PlaylistEntry:
     added_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class LibrarySummary:
+    """The size of Liked Songs and when its newest row was added (None when empty or unknown)."""
+
+    total: int
+    newest_added_at: datetime | None
+
+
 def _preview(value: object) -> str:
     text = json.dumps(value, default=str) if not isinstance(value, str) else value
     return text if len(text) <= 120 else text[:117] + "..."
