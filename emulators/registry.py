@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from emulators import echo, slskd, spotify
+from emulators import coverart, echo, lrclib, musicbrainz, slskd, spotify
 from emulators.base import EmulatorApp
 
 
@@ -44,8 +44,36 @@ SERVICES: dict[str, Service] = {
             "SPOTIFY_CLIENT_ID": "harmony-demo-client",
             "SPOTIFY_ACCOUNTS_URL": "{url}",
             "SPOTIFY_API_URL": "{url}",
+            "SPOTIFY_EMBED_URL": "{url}",
             "SPOTIFY_REDIRECT_URI": "http://127.0.0.1:8000/spotify/callback",
         },
         add_arguments=spotify.add_arguments,
+    ),
+    "lrclib": Service(
+        "lrclib",
+        lrclib.build,
+        "LRCLIB lyrics API (get, get-cached, get by id, search)",
+        demo=True,
+        configured_by=("HARMONY_LRCLIB_URL",),
+        demo_env={"HARMONY_LRCLIB_URL": "{url}"},
+        add_arguments=lrclib.add_arguments,
+    ),
+    "musicbrainz": Service(
+        "musicbrainz",
+        musicbrainz.build,
+        "MusicBrainz web service /ws/2 (JSON, 1 request/s per address, the User-Agent rule)",
+        demo=True,
+        configured_by=("HARMONY_MUSICBRAINZ_URL",),
+        demo_env={"HARMONY_MUSICBRAINZ_URL": "{url}"},
+        add_arguments=musicbrainz.add_arguments,
+    ),
+    "coverart": Service(
+        "coverart",
+        coverart.build,
+        "Cover Art Archive (307 redirects to an archive stand-in, real JPEG/PNG files)",
+        demo=True,
+        configured_by=("HARMONY_COVERART_URL",),
+        demo_env={"HARMONY_COVERART_URL": "{url}"},
+        add_arguments=coverart.add_arguments,
     ),
 }

@@ -242,6 +242,22 @@ SPOTIFY_ACCOUNTS_URL = config.http_url(
     "SPOTIFY_ACCOUNTS_URL", env.str("SPOTIFY_ACCOUNTS_URL", "https://accounts.spotify.com")
 )
 SPOTIFY_API_URL = config.http_url("SPOTIFY_API_URL", env.str("SPOTIFY_API_URL", "https://api.spotify.com"))
+# Public playlist pages (the embed page, read only when the runtime setting spotify.public_links is on).
+SPOTIFY_EMBED_URL = config.http_url("SPOTIFY_EMBED_URL", env.str("SPOTIFY_EMBED_URL", "https://open.spotify.com"))
+HARMONY_MUSICBRAINZ_URL = config.http_url(
+    "HARMONY_MUSICBRAINZ_URL", env.str("HARMONY_MUSICBRAINZ_URL", "https://musicbrainz.org")
+)
+HARMONY_COVERART_URL = config.http_url(
+    "HARMONY_COVERART_URL", env.str("HARMONY_COVERART_URL", "https://coverartarchive.org")
+)
+HARMONY_LRCLIB_URL = config.http_url("HARMONY_LRCLIB_URL", env.str("HARMONY_LRCLIB_URL", "https://lrclib.net"))
+# Finishing: defaults of the runtime settings features.finishing, features.artwork, features.lyrics and
+# library.path_template.
+HARMONY_FINISHING = env.bool("HARMONY_FINISHING", True)
+HARMONY_FEATURE_ARTWORK = env.bool("HARMONY_FEATURE_ARTWORK", True)
+HARMONY_FEATURE_LYRICS = env.bool("HARMONY_FEATURE_LYRICS", True)
+HARMONY_PATH_TEMPLATE = env.str("HARMONY_PATH_TEMPLATE", "{albumartist}/{album}/[{disc}-][{track} - ]{title}")
+HARMONY_PLAYLIST_SYNC_POLL_INTERVAL = env.int("HARMONY_PLAYLIST_SYNC_POLL_INTERVAL", 300)
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, which needs no server process.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -285,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "library.poll_downloads",
         "schedule": HARMONY_DOWNLOAD_POLL_INTERVAL,
         "options": {"expires": HARMONY_DOWNLOAD_POLL_INTERVAL * 0.9},
+    },
+    "ingest-sync-playlists": {
+        "task": "ingest.sync_playlists",
+        "schedule": float(HARMONY_PLAYLIST_SYNC_POLL_INTERVAL),
+        "options": {"expires": HARMONY_PLAYLIST_SYNC_POLL_INTERVAL * 0.9},
     },
 }
 

@@ -29,7 +29,6 @@ NAVIGATION = [
 # Sections whose capability has not landed yet: each page says so (HTTP 501) instead of pretending.
 NOT_BUILT = {
     "watchlist": "The artist watchlist",
-    "library": "Finished, tagged library files",
 }
 
 

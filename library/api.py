@@ -25,6 +25,7 @@ from library.serializers import (
     WantSerializer,
 )
 from library.services import wants
+from media_enrich.api import FinishingActions
 
 
 class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ApiKey]):
@@ -55,10 +56,15 @@ def _downloads() -> QuerySet[Download]:
 
 
 class DownloadViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Download]
+    FinishingActions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Download],
 ):
     """Downloads: one per wanted track. `POST` wants a track (like `manage.py fetch`); actions retry, cancel and
-    set the priority. Filters: status (repeatable), peer, created_after / created_before, q (text)."""
+    set the priority; a completed download's finished file: metadata, artwork, lyrics and `<step>/refresh`.
+    Filters: status (repeatable), peer, created_after / created_before, q (text)."""
 
     filterset_class = DownloadFilter
     ordering_fields = ["created_at", "updated_at", "priority", "status"]

@@ -26,10 +26,17 @@ class Spec:
     secret: bool = False
     minimum: float | None = None
     choices: tuple[str, ...] | None = None
+    check: Callable[[Any], None] | None = None  # raises ValueError with a message naming what is wrong
 
 
 def _env(name: str, fallback: Any) -> Callable[[], Any]:
     return lambda: getattr(settings, name, fallback)
+
+
+def _check_template(value: Any) -> None:
+    from media_enrich.paths import validate_template  # the path rules live with the organiser
+
+    validate_template(value)
 
 
 SETTINGS: dict[str, Spec] = {
@@ -61,6 +68,31 @@ SETTINGS: dict[str, Spec] = {
         "Artist names the Soulseek server ignores; queries wildcard their first letter.",
     ),
     "search.cache_ttl_s": Spec(int, lambda: 1800, "How long search results serve later wants.", minimum=0),
+    "features.finishing": Spec(
+        bool,
+        _env("HARMONY_FINISHING", True),
+        "Finish completed downloads (identify, tag, cover, lyrics, move into the library); off leaves them in the "
+        "downloads folder, pending, to be started from the Library page.",
+    ),
+    "features.artwork": Spec(
+        bool, _env("HARMONY_FEATURE_ARTWORK", True), "Fetch and embed cover art; off answers 503 FEATURE_DISABLED."
+    ),
+    "features.lyrics": Spec(
+        bool, _env("HARMONY_FEATURE_LYRICS", True), "Fetch synced lyrics; off answers 503 FEATURE_DISABLED."
+    ),
+    "library.path_template": Spec(
+        str,
+        _env("HARMONY_PATH_TEMPLATE", "{albumartist}/{album}/[{disc}-][{track} - ]{title}"),
+        "Where finished files go under the music folder; [...] is dropped when a field inside is empty.",
+        check=_check_template,
+    ),
+    "tags.id3_v23": Spec(bool, lambda: False, "Write ID3v2.3 (UTF-16, '; ' separator) for old players."),
+    "lyrics.miss_ttl_days": Spec(int, lambda: 14, "Days before a track without lyrics is asked again.", minimum=1),
+    "spotify.public_links": Spec(
+        bool, lambda: False, "Read public playlist links from Spotify's embed page (partial: about 50 rows)."
+    ),
+    "spotify.sync_interval_s": Spec(int, lambda: 3600, "How often a mirrored Spotify playlist is re-read.", minimum=60),
+    "backfill.cache_ttl_days": Spec(int, lambda: 30, "Days a Spotify lookup result is reused.", minimum=1),
 }
 
 
@@ -92,6 +124,11 @@ def validate(key: str, value: Any) -> Any:
     checked = cast(Any, checked)  # isinstance against a variable type narrows to `object`
     if spec.minimum is not None and checked < spec.minimum:
         raise ValidationFailed(f"{key}: must be at least {spec.minimum:g}")
+    if spec.check is not None:
+        try:
+            spec.check(checked)
+        except ValueError as exc:
+            raise ValidationFailed(f"{key}: {exc}") from exc
     if spec.kind is list:
         if not all(isinstance(item, str) for item in checked):
             raise ValidationFailed(f"{key}: every item must be a string")

@@ -43,6 +43,11 @@ def harmony_roots(settings, tmp_path: Path) -> dict[str, Path]:
     for name, path in roots.items():
         path.mkdir()
         setattr(settings, name, path)
+    # A completed download stays in the downloads folder unless a test finishes it (tests/media_enrich).
+    settings.HARMONY_FINISHING = False
+    # Metadata services answer only where a test starts their emulator; elsewhere a closed loopback port.
+    for name in ("HARMONY_MUSICBRAINZ_URL", "HARMONY_COVERART_URL", "HARMONY_LRCLIB_URL"):
+        setattr(settings, name, "http://127.0.0.1:9")
     return roots
 
 

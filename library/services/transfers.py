@@ -23,6 +23,7 @@ from library import runtime
 from library.models import Download, DownloadAttempt, Track
 from library.services import verify
 from matching.models import Candidate, PeerStat
+from media_enrich.services import finishing
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +301,8 @@ def _finish(download: Download, attempt: DownloadAttempt, work: Pass) -> str:
             completed_at=timezone.now(), error_code="", error_detail="", updated_at=timezone.now(),
         )  # fmt: skip
         Track.objects.filter(pk=download.track_id).update(status=Track.Status.OWNED)
+        download.refresh_from_db()
+        finishing.start_finishing(download=download)
     try:
         work.client.remove_transfer(attempt.username, attempt.transfer_id)
     except ClientError as exc:

@@ -53,7 +53,7 @@ def test_settings_page_masks_secrets(logged_in, settings):
     assert "http://slskd:5030" in html
 
 
-@pytest.mark.parametrize("section", ["watchlist", "library"])
+@pytest.mark.parametrize("section", ["watchlist"])
 def test_unbuilt_sections_say_so_with_501(logged_in, section):
     response = logged_in.get(f"/{section}/")
 

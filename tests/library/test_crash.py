@@ -50,7 +50,7 @@ def test_worker_killed_mid_transfer_and_restarted_finishes_once(settings, emulat
                     time_scale=0.05)  # fmt: skip
     env = child_env(
         data, SLSKD_URL=slskd.url, SLSKD_API_KEY=API_KEY, HARMONY_DOWNLOADS_DIR=str(slskd.downloads),
-        HARMONY_LOG_LEVEL="INFO",
+        HARMONY_LOG_LEVEL="INFO", HARMONY_FINISHING="false",
     )  # fmt: skip
     assert run_manage("migrate", "-v", "0", env=env).returncode == 0
     want = run_python(
