@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +85,7 @@ def main() -> None:
 
     requests.Session.send = timed_send  # type: ignore[method-assign]
 
-    writers = {"flac": write_flac, "mp3": write_mp3, "m4a": write_m4a}
+    writers: dict[str, Callable[..., int]] = {"flac": write_flac, "mp3": write_mp3, "m4a": write_m4a}
     formats = ("flac", "mp3", "m4a")
     tracks = [
         (album.artist, album.title, number, title, seconds)
