@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db.models import Prefetch, QuerySet
 
-from media_enrich.imaging import CoverImage, InvalidImage, inspect_image
+from media_enrich.imaging import CoverImage
 from media_enrich.models import AlbumRelease, FinishStep, LibraryFile
-from media_enrich.services.work import StepError, covers_root, current_path
+from media_enrich.services import artwork
+from media_enrich.services.work import StepError, current_path
 from media_enrich.tags import TagError, read_cover
 
 
@@ -20,12 +20,8 @@ def library_files() -> QuerySet[LibraryFile]:
 
 
 def album_cover(album: AlbumRelease | None) -> CoverImage | None:
-    if album is None or not album.cover_path:
-        return None
-    try:
-        return inspect_image((covers_root() / Path(album.cover_path).name).read_bytes())
-    except (OSError, InvalidImage):
-        return None
+    """The album's cached front cover, if any (the same file the artwork step embeds)."""
+    return artwork.cached_cover(album)
 
 
 def cover_of(file: LibraryFile) -> CoverImage | None:
